@@ -1,0 +1,1 @@
+"""Pure-Python algorithms of Tongchou: no Django, plain values in and out, tested exhaustively."""
