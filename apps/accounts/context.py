@@ -1,0 +1,29 @@
+"""Template context: the navigation a user sees depends on what their roles allow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.choices import Perm
+from apps.accounts.scoping import has_perm_anywhere
+
+# (url name, label, permission needed or None). Modules of later issues add their entries here.
+NAVIGATION: list[tuple[str, Any, str | None]] = [
+    ("home", _("Home"), None),
+    ("geo:tree", _("Areas"), None),
+    ("people:list", _("Persons"), Perm.PERSON_VIEW),
+    ("people:import", _("Import"), Perm.PERSON_IMPORT),
+    ("people:merge", _("Duplicates"), Perm.PERSON_MERGE),
+    ("accounts:audit", _("Audit log"), Perm.AUDIT_VIEW),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [(name, label) for name, label, perm in NAVIGATION if perm is None or has_perm_anywhere(user, perm)]
+    return {"nav_items": items}

@@ -1,0 +1,43 @@
+"""Fast idempotent bulk insert: PostgreSQL COPY through a staging table, SQLite executemany.
+
+Rows that collide with an existing row on the conflict column are skipped, never duplicated: this is
+what makes a retried upload or a re-imported file safe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import connection
+
+
+def insert_ignoring_conflicts(
+    table: str, columns: Sequence[str], rows: Sequence[Sequence[object]], conflict: str
+) -> int:
+    """Insert rows, skipping those whose `conflict` column value exists; return how many were inserted."""
+    if not rows:
+        return 0
+    cols = ", ".join(columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            stage = f"_stage_{table}"
+            # Only the columns, no defaults: a copied nextval() default would burn the real table's sequence.
+            cursor.execute(f"DROP TABLE IF EXISTS {stage}")
+            cursor.execute(f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS SELECT {cols} FROM {table} WITH NO DATA")
+            with cursor.cursor.copy(f"COPY {stage} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(
+                f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {stage} ON CONFLICT ({conflict}) DO NOTHING"
+            )
+            return int(cursor.rowcount)
+        placeholders = ", ".join(["%s"] * len(columns))
+        before = _changes(cursor)
+        cursor.executemany(f"INSERT OR IGNORE INTO {table} ({cols}) VALUES ({placeholders})", rows)
+        return _changes(cursor) - before
+
+
+def _changes(cursor: object) -> int:
+    # sqlite's executemany rowcount is unreliable with OR IGNORE; total_changes() counts rows really written.
+    cursor.execute("SELECT total_changes()")  # type: ignore[attr-defined]
+    return int(cursor.fetchone()[0])  # type: ignore[attr-defined]

@@ -1,0 +1,183 @@
+"""API of the people app: search, detail, create, change, reveal, import, export, merge."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+
+from apps.accounts.choices import Perm
+from apps.common.errors import NotFound, ValidationFailed
+from apps.common.pagination import Page, paginate
+from apps.people import selectors, services
+from apps.people.exports import persons_export
+from apps.people.models import MergeCandidate, Person
+
+router = Router(tags=["persons"])
+
+
+class PersonOut(Schema):
+    """A person as lists show it: personal data masked."""
+
+    id: int
+    name: str
+    doc_type: str
+    doc_number: str
+    phone: str
+    sex: str
+    birth_date: dt.date | None
+    nationality: str
+    area_code: str
+    household_id: int | None
+    relation: str
+    tags: list[str]
+    merged_into_id: int | None
+
+    @staticmethod
+    def resolve_name(obj: Person) -> str:
+        return obj.name_masked
+
+    @staticmethod
+    def resolve_doc_number(obj: Person) -> str:
+        return obj.doc_masked
+
+    @staticmethod
+    def resolve_phone(obj: Person) -> str:
+        return obj.phone_masked
+
+    @staticmethod
+    def resolve_area_code(obj: Person) -> str:
+        return obj.area_id
+
+
+class PersonIn(Schema):
+    name: str
+    doc_type: str = "resident_id"
+    doc_number: str = ""
+    sex: str = ""
+    birth_date: str = ""
+    phone: str = ""
+    area_code: str
+    address: str = ""
+    nationality: str = "CHN"
+    household_ref: str = ""
+    relation: str = ""
+    tags: str = ""
+
+
+class PersonPatch(Schema):
+    name: str | None = None
+    doc_type: str | None = None
+    doc_number: str | None = None
+    sex: str | None = None
+    birth_date: str | None = None
+    phone: str | None = None
+    area_code: str | None = None
+    address: str | None = None
+    nationality: str | None = None
+    household_ref: str | None = None
+    relation: str | None = None
+    tags: str | None = None
+
+
+class RevealIn(Schema):
+    fields: list[str]
+    reason: str = ""
+
+
+class ImportOut(Schema):
+    id: int
+    total_rows: int
+    created_rows: int
+    existing_rows: int
+    error_rows: int
+    errors: list[dict[str, Any]]
+
+
+class MergeIn(Schema):
+    winner_id: int
+    loser_id: int
+
+
+class MergeCandidateOut(Schema):
+    id: int
+    person_a: PersonOut
+    person_b: PersonOut
+    reason: str
+
+
+@router.get("", response=Page[PersonOut])
+def person_list(request: HttpRequest, q: str = "", area: str = "", page: int = 1, page_size: int = 50) -> Any:
+    """Search persons in your jurisdiction: `q` is an exact ID or document number, a phone, an area code or a
+    full name (personal data is encrypted, so matching is exact)."""
+    return paginate(selectors.persons_list(user=request.user, query=q, area=area), page, page_size)  # type: ignore[arg-type]
+
+
+@router.post("", response={201: PersonOut})
+def person_create(request: HttpRequest, body: PersonIn) -> Any:
+    return 201, services.person_create(actor=request.user, data=body.dict(), request=request)  # type: ignore[arg-type]
+
+
+@router.get("/export")
+def person_export(request: HttpRequest, q: str = "", area: str = "", format: str = "csv") -> HttpResponse:
+    """Export the persons you may export, masked, as CSV or XLSX."""
+    return persons_export(user=request.user, query=q, area=area, fmt=format, request=request)  # type: ignore[arg-type]
+
+
+@router.post("/import", response=ImportOut)
+def person_import(
+    request: HttpRequest, file: File[UploadedFile], mapping: Form[str] = ""
+) -> Any:
+    """Import a CSV or XLSX list. `mapping` is optional JSON {our_field: their_column}. Every bad row is
+    reported with its line; good rows are kept; rows already registered are not duplicated."""
+    try:
+        columns = json.loads(mapping) if mapping else None
+    except json.JSONDecodeError:
+        raise ValidationFailed("bad_mapping", "mapping must be a JSON object") from None
+    return services.persons_import(actor=request.user, data=file.read(), filename=file.name or "upload.csv",  # type: ignore[arg-type]
+                                   mapping=columns, request=request)
+
+
+@router.get("/merge-candidates", response=list[MergeCandidateOut])
+def merge_candidate_list(request: HttpRequest) -> Any:
+    return list(selectors.merge_candidates_open(user=request.user)[:200])  # type: ignore[arg-type]
+
+
+@router.post("/merge", response=PersonOut)
+def person_merge(request: HttpRequest, body: MergeIn) -> Any:
+    winner = selectors.person_get(user=request.user, pk=body.winner_id, perm=Perm.PERSON_MERGE)  # type: ignore[arg-type]
+    loser = selectors.person_get(user=request.user, pk=body.loser_id, perm=Perm.PERSON_MERGE)  # type: ignore[arg-type]
+    return services.person_merge(actor=request.user, winner=winner, loser=loser, request=request)  # type: ignore[arg-type]
+
+
+@router.post("/merge-candidates/{candidate_id}/dismiss", response={204: None})
+def merge_candidate_dismiss(request: HttpRequest, candidate_id: int) -> Any:
+    candidate = selectors.merge_candidates_open(user=request.user).filter(pk=candidate_id).first()  # type: ignore[arg-type]
+    if candidate is None:
+        raise NotFound("candidate_not_found", "no such open merge candidate in your jurisdiction")
+    services.merge_candidate_dismiss(actor=request.user, candidate=candidate, request=request)  # type: ignore[arg-type]
+    return 204, None
+
+
+@router.get("/{person_id}", response=PersonOut)
+def person_detail(request: HttpRequest, person_id: int) -> Any:
+    return selectors.person_get(user=request.user, pk=person_id)  # type: ignore[arg-type]
+
+
+@router.patch("/{person_id}", response=PersonOut)
+def person_update(request: HttpRequest, person_id: int, body: PersonPatch) -> Any:
+    person = selectors.person_get(user=request.user, pk=person_id)  # type: ignore[arg-type]
+    data = {k: v for k, v in body.dict().items() if v is not None}
+    return services.person_update(actor=request.user, person=person, data=data, request=request)  # type: ignore[arg-type]
+
+
+@router.post("/{person_id}/reveal", response=dict[str, str])
+def person_reveal(request: HttpRequest, person_id: int, body: RevealIn) -> Any:
+    """Show personal data in clear. Needs the reveal permission at the person's area; always audited."""
+    person = selectors.person_get(user=request.user, pk=person_id)  # type: ignore[arg-type]
+    return services.person_reveal(actor=request.user, person=person, fields=body.fields, reason=body.reason,  # type: ignore[arg-type]
+                                  request=request)

@@ -1,0 +1,39 @@
+"""Enumerations of the people app."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DocType(models.TextChoices):
+    RESIDENT_ID = "resident_id", _("Resident ID card")
+    PASSPORT = "passport", _("Passport")
+    HK_MACAO_PERMIT = "hk_macao_permit", _("Hong Kong/Macao travel permit")
+    TAIWAN_PERMIT = "taiwan_permit", _("Taiwan travel permit")
+    FOREIGN_RESIDENCE = "foreign_residence", _("Foreigner's permanent residence card")
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", _("Head of household")
+    SPOUSE = "spouse", _("Spouse")
+    CHILD = "child", _("Child")
+    PARENT = "parent", _("Parent")
+    GRANDCHILD = "grandchild", _("Grandchild")
+    SIBLING = "sibling", _("Sibling")
+    OTHER = "other", _("Other")
+
+
+class MergeStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    MERGED = "merged", _("Merged")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class MergeReason(models.TextChoices):
+    NAME_BIRTH = "name_birth", _("Same name and birth date")
+    NAME_PHONE = "name_phone", _("Same name and phone")
+    SAME_DOCUMENT = "same_document", _("Same document number")

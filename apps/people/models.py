@@ -1,0 +1,99 @@
+"""Persons and households. Name, document number, phone and address are stored only encrypted."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import User
+from apps.accounts.scoping import area_q
+from apps.people.choices import DocType, MergeReason, MergeStatus, Relation, Sex
+
+
+class Household(models.Model):
+    ref = models.CharField(_("household number"), max_length=64, unique=True)
+    area = models.ForeignKey("geo.Area", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.ref
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def visible_to(self, user: User, perm: str = "person.view") -> PersonQuerySet:
+        """Persons whose residence lies in the user's jurisdiction for `perm`; a citizen sees themself."""
+        q = area_q(user, perm)
+        if user.is_authenticated and user.person_id and perm == "person.view":
+            q |= models.Q(pk=user.person_id)
+        return self.filter(q)
+
+    def active(self) -> PersonQuerySet:
+        return self.filter(merged_into__isnull=True)
+
+
+class Person(models.Model):
+    # One document is one person: dedup_key is the keyed hash of "doc_type:number", or for a person
+    # without a document, of name|birth date|phone, so re-importing the same list creates nobody twice.
+    dedup_key = models.CharField(max_length=64, unique=True)
+    doc_type = models.CharField(_("document type"), max_length=24, choices=DocType.choices, blank=True)
+    doc_number_enc = models.BinaryField(null=True)
+    doc_masked = models.CharField(_("document number"), max_length=32, blank=True)
+    name_enc = models.BinaryField()
+    name_masked = models.CharField(_("name"), max_length=100)
+    name_hash = models.CharField(max_length=64, db_index=True)
+    phone_enc = models.BinaryField(null=True)
+    phone_masked = models.CharField(_("phone"), max_length=20, blank=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    address_enc = models.BinaryField(null=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    nationality = models.CharField(_("nationality"), max_length=3, default="CHN")
+    area = models.ForeignKey("geo.Area", verbose_name=_("residence"), on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
+    relation = models.CharField(_("relation to head"), max_length=16, choices=Relation.choices, blank=True)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        indexes = [models.Index(fields=["name_hash", "birth_date"]), models.Index(fields=["area", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.name_masked} {self.doc_masked}".strip()
+
+
+class MergeCandidate(models.Model):
+    """Two records that may be one person, for an officer to merge or dismiss."""
+
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=16, choices=MergeReason.choices)
+    status = models.CharField(max_length=12, choices=MergeStatus.choices, default=MergeStatus.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person_a", "person_b"], name="unique_merge_pair")]
+
+
+class ImportBatch(models.Model):
+    kind = models.CharField(max_length=32)
+    filename = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    total_rows = models.PositiveIntegerField(default=0)
+    created_rows = models.PositiveIntegerField(default=0)
+    existing_rows = models.PositiveIntegerField(default=0)
+    error_rows = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-created_at"]

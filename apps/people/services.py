@@ -1,0 +1,366 @@
+"""Writes of the people app: create, change, reveal, import, merge. Each one is audited and scoped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+
+from apps.accounts.audit import audit_record
+from apps.accounts.choices import AuditAction, Perm
+from apps.accounts.models import User
+from apps.accounts.scoping import has_perm_at
+from apps.common.bulk import insert_ignoring_conflicts
+from apps.common.errors import Conflict, Forbidden, ValidationFailed
+from apps.geo.selectors import all_area_codes
+from apps.people import pii
+from apps.people.choices import MergeReason, MergeStatus
+from apps.people.models import Household, ImportBatch, MergeCandidate, Person
+from core import tabular
+from core.masking import mask_id_number, mask_name, mask_phone
+from core.persons import CleanPerson, FieldError, clean_person
+
+# Column names people actually put in their spreadsheets, Chinese and English.
+PERSON_ALIASES: dict[str, tuple[str, ...]] = {
+    "name": ("姓名", "Name", "full name"),
+    "doc_type": ("证件类型", "document type"),
+    "doc_number": ("证件号码", "身份证号", "身份证号码", "id_number", "ID number", "document number"),
+    "sex": ("性别", "gender"),
+    "birth_date": ("出生日期", "birth date", "date of birth"),
+    "phone": ("手机号", "手机", "联系电话", "电话", "mobile"),
+    "area_code": ("社区代码", "区划代码", "area", "community code"),
+    "address": ("住址", "地址", "现住址"),
+    "nationality": ("国籍",),
+    "household_ref": ("户号", "household", "household number"),
+    "relation": ("与户主关系", "relation to head"),
+    "tags": ("标签", "labels"),
+}
+REVEALABLE = ("name", "doc_number", "phone", "address")
+SEX_WORDS = {"男": "M", "女": "F", "male": "M", "female": "F"}
+RELATION_WORDS = {"户主": "head", "配偶": "spouse", "子女": "child", "父母": "parent", "孙子女": "grandchild",
+                  "兄弟姐妹": "sibling", "其他": "other"}
+
+
+def person_columns(clean: CleanPerson, now: dt.datetime) -> dict[str, Any]:
+    """The stored form of a clean record: ciphertexts, masks and keyed hashes, never plaintext."""
+    c = pii.cipher()
+    if clean.doc_number:
+        key = pii.doc_key(clean.doc_type, clean.doc_number)
+    else:
+        key = pii.nodoc_key(clean.name, clean.birth_date.isoformat() if clean.birth_date else "", clean.phone)
+    return {
+        "dedup_key": key,
+        "doc_type": clean.doc_type,
+        "doc_number_enc": c.encrypt(clean.doc_number) if clean.doc_number else None,
+        "doc_masked": mask_id_number(clean.doc_number) if clean.doc_number else "",
+        "name_enc": c.encrypt(clean.name),
+        "name_masked": mask_name(clean.name),
+        "name_hash": pii.name_hash(clean.name),
+        "phone_enc": c.encrypt(clean.phone) if clean.phone else None,
+        "phone_masked": mask_phone(clean.phone) if clean.phone else "",
+        "phone_hash": pii.phone_hash(clean.phone) if clean.phone else "",
+        "address_enc": c.encrypt(clean.address) if clean.address else None,
+        "sex": clean.sex,
+        "birth_date": clean.birth_date,
+        "nationality": clean.nationality,
+        "area_id": clean.area_code,
+        "relation": clean.relation if clean.relation in RELATION_WORDS.values() else "",
+        "tags": clean.tags,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _normalise_words(raw: Mapping[str, str]) -> dict[str, str]:
+    data = {k: (v if isinstance(v, str) else "" if v is None else str(v)) for k, v in raw.items()}
+    if data.get("sex", "").strip().lower() in SEX_WORDS:
+        data["sex"] = SEX_WORDS[data["sex"].strip().lower()]
+    if data.get("relation", "").strip() in RELATION_WORDS:
+        data["relation"] = RELATION_WORDS[data["relation"].strip()]
+    return data
+
+
+def _errors_detail(errors: Iterable[FieldError]) -> list[dict[str, Any]]:
+    return [{"field": e.field, "code": e.code, "message": e.message} for e in errors]
+
+
+def _validate(data: Mapping[str, str], area_codes: set[str] | None = None) -> CleanPerson:
+    result = clean_person(_normalise_words(data), area_codes=area_codes or all_area_codes(), today=timezone.localdate())
+    if isinstance(result, list):
+        raise ValidationFailed("invalid_person", "the person record has errors", _errors_detail(result))
+    return result
+
+
+@transaction.atomic
+def person_create(*, actor: User, data: Mapping[str, str], request: HttpRequest | None = None) -> Person:
+    clean = _validate(data)
+    if not has_perm_at(actor, Perm.PERSON_CHANGE, clean.area_code):
+        raise Forbidden("outside_jurisdiction", "the residence lies outside your jurisdiction")
+    columns = person_columns(clean, timezone.now())
+    existing = Person.objects.filter(dedup_key=columns["dedup_key"]).first()
+    if existing is not None:
+        raise Conflict("duplicate_person", "this person is already registered", [{"person_id": existing.pk}])
+    household = _household_for(clean.household_ref, clean.area_code)
+    person = Person.objects.create(household=household, **columns)
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=person, request=request)
+    merge_candidates_find(person_ids=[person.pk])
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: User, person: Person, data: Mapping[str, str], request: HttpRequest | None = None) -> Person:
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if not has_perm_at(actor, Perm.PERSON_CHANGE, person.area_id):
+        raise Forbidden("outside_jurisdiction", "this person lies outside your jurisdiction")
+    current = person_plain(person)
+    merged = {**current, **{k: v for k, v in data.items() if k in PERSON_ALIASES}}
+    clean = _validate(merged)
+    if not has_perm_at(actor, Perm.PERSON_CHANGE, clean.area_code):
+        raise Forbidden("outside_jurisdiction", "the new residence lies outside your jurisdiction")
+    columns = person_columns(clean, timezone.now())
+    columns.pop("created_at")
+    if columns["dedup_key"] != person.dedup_key and Person.objects.filter(dedup_key=columns["dedup_key"]).exists():
+        raise Conflict("duplicate_person", "another person has this document number")
+    changed = sorted(k for k in PERSON_ALIASES if str(current.get(k, "")) != str(asdict(clean).get(k, "") or ""))
+    # The audit keeps masked before/after values: enough to see what changed, no new copy of plaintext.
+    before = {k: _masked_value(k, str(current.get(k, ""))) for k in changed}
+    after = {k: _masked_value(k, str(asdict(clean).get(k, "") or "")) for k in changed}
+    for key, value in columns.items():
+        setattr(person, key, value)
+    person.household = _household_for(clean.household_ref, clean.area_code) or person.household
+    person.save()
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=person, fields=changed, before=before, after=after,
+                 request=request)
+    return person
+
+
+def _masked_value(field: str, value: str) -> str:
+    if field in ("doc_number",):
+        return mask_id_number(value)
+    if field == "phone":
+        return mask_phone(value)
+    if field in ("name",):
+        return mask_name(value)
+    if field == "address":
+        return "***" if value else ""
+    return value
+
+
+def _household_for(ref: str, area_code: str) -> Household | None:
+    if not ref:
+        return None
+    household, _ = Household.objects.get_or_create(ref=ref, defaults={"area_id": area_code})
+    return household
+
+
+def person_plain(person: Person) -> dict[str, Any]:
+    """All fields in plain text. Only for services that re-validate or reveal: never put it in a list."""
+    c = pii.cipher()
+    return {
+        "name": c.decrypt(person.name_enc),
+        "doc_type": person.doc_type,
+        "doc_number": c.decrypt(person.doc_number_enc) if person.doc_number_enc else "",
+        "phone": c.decrypt(person.phone_enc) if person.phone_enc else "",
+        "address": c.decrypt(person.address_enc) if person.address_enc else "",
+        "sex": person.sex,
+        "birth_date": person.birth_date.isoformat() if person.birth_date else "",
+        "nationality": person.nationality,
+        "area_code": person.area_id,
+        "household_ref": person.household.ref if person.household_id else "",  # type: ignore[union-attr]
+        "relation": person.relation,
+        "tags": ",".join(person.tags),
+    }
+
+
+def person_reveal(
+    *, actor: User, person: Person, fields: Iterable[str], reason: str = "", request: HttpRequest | None = None
+) -> dict[str, str]:
+    fields = [f for f in fields if f in REVEALABLE]
+    if not fields:
+        raise ValidationFailed("no_fields", "name at least one of: " + ", ".join(REVEALABLE))
+    if not has_perm_at(actor, Perm.PERSON_REVEAL, person.area_id):
+        raise Forbidden("reveal_forbidden", "your role may not reveal personal data of this person")
+    plain = person_plain(person)
+    audit_record(actor=actor, action=AuditAction.REVEAL, obj=person, fields=fields, reason=reason, request=request)
+    return {f: plain[f] for f in fields}
+
+
+def persons_import(
+    *,
+    actor: User,
+    data: bytes,
+    filename: str,
+    mapping: Mapping[str, str] | None = None,
+    request: HttpRequest | None = None,
+) -> ImportBatch:
+    """Import a CSV/XLSX list: every bad row is reported with its line and reason, good rows are kept,
+    rows already registered are counted as existing, never duplicated."""
+    try:
+        header, rows = tabular.read_table(data, filename)
+        columns = tabular.resolve_mapping(header, PERSON_ALIASES, mapping)
+    except tabular.TableError as exc:
+        raise ValidationFailed("bad_file", str(exc)) from None
+    missing = [f for f in ("name", "area_code") if f not in columns]
+    if missing:
+        raise ValidationFailed("missing_columns", "the file lacks columns: " + ", ".join(missing),
+                               [{"field": f} for f in missing])
+    area_codes = all_area_codes()
+    now = timezone.now()
+    batch = ImportBatch(kind="persons", filename=filename[:255], file_sha256=hashlib.sha256(data).hexdigest(),
+                        uploaded_by=actor)
+    errors: list[dict[str, Any]] = []
+    good: list[tuple[int, CleanPerson]] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        batch.total_rows += 1
+        result = clean_person(_normalise_words(tabular.remap(row, columns)), area_codes=area_codes, today=now.date())
+        if isinstance(result, list):
+            errors.extend({"line": row.line, **e} for e in _errors_detail(result))
+            continue
+        if not has_perm_at(actor, Perm.PERSON_IMPORT, result.area_code):
+            errors.append({"line": row.line, "field": "area_code", "code": "outside_jurisdiction",
+                           "message": f"area {result.area_code} lies outside your jurisdiction"})
+            continue
+        good.append((row.line, result))
+    with transaction.atomic():
+        stored = [person_columns(clean, now) for _, clean in good]
+        for (line, _clean), cols in zip(good, stored, strict=True):
+            if cols["dedup_key"] in seen:
+                errors.append({"line": line, "field": "doc_number", "code": "repeated_in_file",
+                               "message": f"the same person is already on line {seen[cols['dedup_key']]}"})
+            seen.setdefault(cols["dedup_key"], line)
+        created = persons_bulk_insert(stored, households=[c.household_ref for _, c in good])
+        batch.created_rows = created
+        batch.existing_rows = len(seen) - created
+        batch.error_rows = len({e["line"] for e in errors})
+        batch.errors = sorted(errors, key=lambda e: e["line"])
+        batch.save()
+        audit_record(actor=actor, action=AuditAction.IMPORT, obj=batch, object_repr=filename[:200],
+                     after={"created": created, "existing": batch.existing_rows, "errors": batch.error_rows},
+                     request=request)
+        new_ids = list(Person.objects.filter(created_at=now, dedup_key__in=list(seen)).values_list("pk", flat=True))
+        merge_candidates_find(person_ids=new_ids)
+    return batch
+
+
+PERSON_COLUMNS = (
+    "dedup_key", "doc_type", "doc_number_enc", "doc_masked", "name_enc", "name_masked", "name_hash", "phone_enc",
+    "phone_masked", "phone_hash", "address_enc", "sex", "birth_date", "nationality", "area_id", "household_id",
+    "relation", "tags", "created_at", "updated_at",
+)
+
+
+def persons_bulk_insert(stored: list[dict[str, Any]], *, households: list[str]) -> int:
+    """The fast path shared by imports and the demo generator: households first, then persons in one go."""
+    refs = {ref: cols["area_id"] for ref, cols in zip(households, stored, strict=True) if ref}
+    if refs:
+        Household.objects.bulk_create(
+            [Household(ref=r, area_id=a) for r, a in refs.items()], ignore_conflicts=True, batch_size=5000
+        )
+    ids: dict[str, int] = {}
+    ref_list = list(refs)
+    for start in range(0, len(ref_list), 5000):
+        ids.update(Household.objects.filter(ref__in=ref_list[start : start + 5000]).values_list("ref", "pk"))
+    rows = []
+    for ref, cols in zip(households, stored, strict=True):
+        cols["household_id"] = ids.get(ref) if ref else None
+        # JSON as text: what both SQLite's executemany and PostgreSQL's COPY take for a JSON column.
+        cols["tags"] = json.dumps(cols["tags"], ensure_ascii=False)
+        rows.append([cols[c] for c in PERSON_COLUMNS])
+    return insert_ignoring_conflicts(Person._meta.db_table, PERSON_COLUMNS, rows, "dedup_key")
+
+
+def merge_candidates_find(*, person_ids: list[int]) -> int:
+    """Likely duplicates without a shared document: same name and birth date, or same name and phone."""
+    created = 0
+    for start in range(0, len(person_ids), 500):
+        people = list(Person.objects.filter(pk__in=person_ids[start : start + 500]).values(
+            "pk", "name_hash", "birth_date", "phone_hash"))
+        if not people:
+            continue
+        q = Q()
+        for p in people:
+            if p["birth_date"]:
+                q |= Q(name_hash=p["name_hash"], birth_date=p["birth_date"])
+            if p["phone_hash"]:
+                q |= Q(name_hash=p["name_hash"], phone_hash=p["phone_hash"])
+        if not q:
+            continue
+        others = list(Person.objects.active().filter(q).values("pk", "name_hash", "birth_date", "phone_hash"))
+        pairs: list[MergeCandidate] = []
+        for p in people:
+            for o in others:
+                if o["pk"] == p["pk"] or o["name_hash"] != p["name_hash"]:
+                    continue
+                if p["birth_date"] and o["birth_date"] == p["birth_date"]:
+                    reason = MergeReason.NAME_BIRTH
+                elif p["phone_hash"] and o["phone_hash"] == p["phone_hash"]:
+                    reason = MergeReason.NAME_PHONE
+                else:
+                    continue
+                a, b = sorted((p["pk"], o["pk"]))
+                pairs.append(MergeCandidate(person_a_id=a, person_b_id=b, reason=reason))
+        created += len(MergeCandidate.objects.bulk_create(pairs, ignore_conflicts=True))
+    return created
+
+
+@transaction.atomic
+def person_merge(*, actor: User, winner: Person, loser: Person, request: HttpRequest | None = None) -> Person:
+    """Keep both records (the loser points at the winner) and re-point everything that referenced the loser."""
+    if winner.pk == loser.pk:
+        raise ValidationFailed("same_person", "a person cannot be merged into themself")
+    locked = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[winner.pk, loser.pk])}
+    winner, loser = locked[winner.pk], locked[loser.pk]
+    for p in (winner, loser):
+        if not has_perm_at(actor, Perm.PERSON_MERGE, p.area_id):
+            raise Forbidden("outside_jurisdiction", "both persons must lie in your jurisdiction")
+        if p.merged_into_id:
+            raise Conflict("already_merged", f"person {p.pk} was already merged")
+    repointed: dict[str, int] = {}
+    for rel in Person._meta.related_objects:
+        if rel.remote_field.name == "merged_into" or not (rel.one_to_many or rel.one_to_one):
+            continue
+        if rel.related_model is MergeCandidate:
+            continue
+        manager = rel.related_model._default_manager  # type: ignore[union-attr]
+        field = rel.field.name
+        if rel.one_to_one and manager.filter(**{field: winner}).exists():
+            continue  # the winner already has its own (e.g. a citizen account): leave the loser's alone
+        count = manager.filter(**{field: loser}).update(**{field: winner})
+        if count:
+            repointed[rel.related_model._meta.label_lower] = count  # type: ignore[union-attr]
+    # Fill the winner's gaps from the loser; the loser keeps its own values for the history.
+    for name in ("phone_enc", "phone_masked", "phone_hash", "address_enc", "birth_date", "household_id"):
+        if not getattr(winner, name) and getattr(loser, name):
+            setattr(winner, name, getattr(loser, name))
+    winner.save()
+    loser.merged_into = winner
+    loser.save(update_fields=["merged_into", "updated_at"])
+    MergeCandidate.objects.filter(
+        Q(person_a=loser) | Q(person_b=loser), status=MergeStatus.OPEN
+    ).update(status=MergeStatus.MERGED, decided_by=actor, decided_at=timezone.now())
+    audit_record(actor=actor, action=AuditAction.MERGE, obj=winner,
+                 before={"loser": loser.pk, "loser_record": str(loser)}, after={"repointed": repointed},
+                 request=request)
+    return winner
+
+
+@transaction.atomic
+def merge_candidate_dismiss(*, actor: User, candidate: MergeCandidate, request: HttpRequest | None = None) -> None:
+    for p in (candidate.person_a, candidate.person_b):
+        if not has_perm_at(actor, Perm.PERSON_MERGE, p.area_id):
+            raise Forbidden("outside_jurisdiction", "both persons must lie in your jurisdiction")
+    candidate.status = MergeStatus.DISMISSED
+    candidate.decided_by = actor
+    candidate.decided_at = timezone.now()
+    candidate.save()
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=candidate, fields=["status"],
+                 after={"status": MergeStatus.DISMISSED}, request=request)

@@ -1,0 +1,144 @@
+"""Pages of the people app: thin views over the same selectors and services as the API."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from apps.accounts.choices import Perm
+from apps.accounts.scoping import has_perm_anywhere
+from apps.common.errors import NotFound, ServiceError, ValidationFailed
+from apps.people import selectors, services
+from apps.people.exports import persons_export
+from apps.people.forms import ImportForm, PersonForm
+
+PAGE_SIZE = 50
+
+
+def _error_page(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    return render(request, "error.html", {"error": exc}, status=exc.status)
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    area = request.GET.get("area", "").strip()
+    try:
+        page = max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        page = 1
+    qs = selectors.persons_list(user=request.user, query=query, area=area)  # type: ignore[arg-type]
+    rows = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    context = {
+        "persons": rows[:PAGE_SIZE],
+        "query": query,
+        "area": area,
+        "page": page,
+        "has_next": len(rows) > PAGE_SIZE,
+        "can_create": has_perm_anywhere(request.user, Perm.PERSON_CHANGE),  # type: ignore[arg-type]
+        "can_export": has_perm_anywhere(request.user, Perm.PERSON_EXPORT),  # type: ignore[arg-type]
+    }
+    template = "people/_rows.html" if request.htmx else "people/list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        person = selectors.person_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+    except ServiceError as exc:
+        return _error_page(request, exc)
+    members = selectors.household_members(user=request.user, person=person)  # type: ignore[arg-type]
+    return render(request, "people/detail.html", {"person": person, "members": members})
+
+
+@login_required
+@require_POST
+def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        person = selectors.person_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+        values = services.person_reveal(
+            actor=request.user,  # type: ignore[arg-type]
+            person=person,
+            fields=request.POST.getlist("fields") or list(services.REVEALABLE),
+            reason=request.POST.get("reason", ""),
+            request=request,
+        )
+    except ServiceError as exc:
+        return _error_page(request, exc)
+    return render(request, "people/_revealed.html", {"person": person, "values": values})
+
+
+@login_required
+def person_new(request: HttpRequest) -> HttpResponse:
+    form = PersonForm(request.POST or None)
+    errors: list[dict[str, str]] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(actor=request.user, data=form.cleaned_data, request=request)  # type: ignore[arg-type]
+        except ServiceError as exc:
+            errors = exc.details or [{"field": "", "message": exc.message}]
+        else:
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "people/new.html", {"form": form, "errors": errors}, status=422 if errors else 200)
+
+
+@login_required
+def person_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    batch, error = None, None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            mapping = json.loads(form.cleaned_data["mapping"]) if form.cleaned_data["mapping"] else None
+            batch = services.persons_import(
+                actor=request.user, data=upload.read(), filename=upload.name, mapping=mapping, request=request  # type: ignore[arg-type]
+            )
+        except json.JSONDecodeError:
+            error = "mapping must be JSON"
+        except ServiceError as exc:
+            error = exc.message
+    return render(request, "people/import.html", {"form": form, "batch": batch, "error": error})
+
+
+@login_required
+def person_export(request: HttpRequest) -> HttpResponse:
+    try:
+        return persons_export(
+            user=request.user,  # type: ignore[arg-type]
+            query=request.GET.get("q", ""),
+            area=request.GET.get("area", ""),
+            fmt=request.GET.get("format", "csv"),
+            request=request,
+        )
+    except ServiceError as exc:
+        return _error_page(request, exc)
+
+
+@login_required
+def merge_candidates(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        candidate = selectors.merge_candidates_open(user=request.user).filter(pk=request.POST.get("candidate") or 0).first()  # type: ignore[arg-type]
+        if candidate is None:
+            return _error_page(request, NotFound("candidate_not_found", "no such open duplicate in your jurisdiction"))
+        pair = {candidate.person_a_id: candidate.person_a, candidate.person_b_id: candidate.person_b}
+        try:
+            if request.POST.get("action") == "dismiss":
+                services.merge_candidate_dismiss(actor=request.user, candidate=candidate, request=request)  # type: ignore[arg-type]
+            else:
+                winner_id = int(request.POST.get("winner") or candidate.person_a_id)
+                if winner_id not in pair:
+                    raise ValidationFailed("bad_winner", "the record to keep must be one of the pair")
+                loser_id = next(pk for pk in pair if pk != winner_id)
+                services.person_merge(actor=request.user, winner=pair[winner_id], loser=pair[loser_id], request=request)  # type: ignore[arg-type]
+        except ValueError:
+            return _error_page(request, ValidationFailed("bad_winner", "the record to keep must be one of the pair"))
+        except ServiceError as exc:
+            return _error_page(request, exc)
+        return redirect("people:merge")
+    candidates = selectors.merge_candidates_open(user=request.user)[:100]  # type: ignore[arg-type]
+    return render(request, "people/merge.html", {"candidates": candidates})

@@ -1,0 +1,122 @@
+"""One import and export path for CSV and XLSX: rows as dicts with their line numbers, mapped columns."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+import openpyxl
+
+
+class TableError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    line: int  # the line (CSV) or sheet row (XLSX) a person sees in their spreadsheet program
+    values: dict[str, str]
+
+
+def _decode(data: bytes) -> str:
+    # Chinese offices export CSV from Excel as GBK or UTF-8 with a BOM; try the common ones in order.
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise TableError("the file is neither UTF-8 nor GB18030 text")
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat") and hasattr(value, "year"):
+        return str(value.isoformat())[:10]
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_table(data: bytes, filename: str) -> tuple[list[str], Iterator[Row]]:
+    """Return the header and an iterator of rows; raise TableError for a file that is not a table."""
+    if filename.lower().endswith(".xlsx"):
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a broken file
+            raise TableError(f"not a readable XLSX file: {exc}") from None
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        try:
+            header = [_cell(c) for c in next(rows)]
+        except StopIteration:
+            raise TableError("the sheet is empty") from None
+
+        def xlsx_rows() -> Iterator[Row]:
+            for line, values in enumerate(rows, start=2):
+                cells = [_cell(c) for c in values]
+                if any(cells):
+                    yield Row(line, dict(zip(header, cells, strict=False)))
+
+        return header, xlsx_rows()
+    text = _decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise TableError("the file is empty") from None
+    if len(set(header)) != len(header):
+        raise TableError("the header repeats a column name")
+
+    def csv_rows() -> Iterator[Row]:
+        for values in reader:
+            if any(v.strip() for v in values):
+                yield Row(reader.line_num, dict(zip(header, values, strict=False)))
+
+    return header, csv_rows()
+
+
+def resolve_mapping(
+    header: Sequence[str], aliases: Mapping[str, Sequence[str]], explicit: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Map our field names to the file's column names: explicit choices first, then known aliases."""
+    mapping: dict[str, str] = {}
+    folded = {h.strip().lower(): h for h in header}
+    for field, names in aliases.items():
+        chosen = (explicit or {}).get(field)
+        if chosen:
+            if chosen not in header:
+                raise TableError(f"column {chosen!r} mapped to {field} is not in the file")
+            mapping[field] = chosen
+            continue
+        for name in (field, *names):
+            if name.lower() in folded:
+                mapping[field] = folded[name.lower()]
+                break
+    return mapping
+
+
+def remap(row: Row, mapping: Mapping[str, str]) -> dict[str, str]:
+    return {field: row.values.get(column, "") for field, column in mapping.items()}
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    # A BOM so that Excel on a Chinese Windows opens UTF-8 correctly.
+    return codecs.BOM_UTF8 + out.getvalue().encode()
+
+
+def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[object]], title: str = "export") -> bytes:
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

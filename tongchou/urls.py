@@ -1,0 +1,17 @@
+"""URL configuration: pages per app, the JSON API under /api/, Django admin for operators."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from apps.accounts import views as account_views
+from tongchou.api import api
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("apps.accounts.urls")),
+    path("areas/", include("apps.geo.urls")),
+    path("persons/", include("apps.people.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
