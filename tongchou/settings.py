@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -134,7 +135,8 @@ STATICFILES_DIRS = [BASE_DIR / "static", ("vendor", BASE_DIR / "assets" / "node_
 WHITENOISE_USE_FINDERS = True
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-if os.environ.get("TONGCHOU_TASKS_IMMEDIATE") == "1":
+# Tests (and TONGCHOU_TASKS_IMMEDIATE=1) run tasks in-process at enqueue time, so their effects are observable.
+if os.environ.get("TONGCHOU_TASKS_IMMEDIATE") == "1" or "pytest" in sys.modules:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 SESSION_COOKIE_HTTPONLY = True
