@@ -1,0 +1,45 @@
+# Tongchou: `make demo` runs the whole thing on SQLite with a synthetic city; `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PERSONS ?= 20000
+SEED ?= 2020
+PYTEST_ARGS ?=
+
+.PHONY: demo setup test lint bench messages serve clean-demo
+
+demo: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py demo_city --persons $(PERSONS) --seed $(SEED)
+	@echo "Serving http://127.0.0.1:8000/ (Ctrl-C to stop)"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+setup: $(VENV)/.installed assets/node_modules/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+# Front-end libraries come from the npm registry at setup and are served locally: no CDN at run time.
+assets/node_modules/.installed: assets/package.json assets/package-lock.json
+	cd assets && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy core
+	$(BIN)/lint-imports
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+test: lint
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=assets >/dev/null 2>&1 || true
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	bash bench/run.sh
+
+# Regenerate the message catalogues after changing UI text (needs gettext).
+messages:
+	for d in apps/*/ .; do (cd $$d && [ -d locale ] && ../../$(BIN)/django-admin makemessages -l zh_Hans -l en --ignore=.venv --ignore=assets) ; done; true
