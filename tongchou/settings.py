@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "apps.people",
     "apps.common",
     "apps.demo",
+    "apps.venues",
+    "apps.codes",
 ]
 
 MIDDLEWARE = [
