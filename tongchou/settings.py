@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "apps.people",
     "apps.common",
     "apps.demo",
+    "apps.enterprises",
     "apps.venues",
     "apps.codes",
 ]
@@ -131,6 +132,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on a missing root before collectstatic
 # Front-end packages come from the npm registry at setup (assets/package.json) and are served from here:
 # never from a CDN at run time.
 STATICFILES_DIRS = [BASE_DIR / "static", ("vendor", BASE_DIR / "assets" / "node_modules")]

@@ -7,7 +7,8 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from apps.accounts.scoping import roles_of
+from apps.accounts.choices import Perm
+from apps.accounts.scoping import has_perm_anywhere, roles_of
 from apps.accounts.selectors import audit_entries
 from apps.accounts.services import login_attempt, token_issue
 from apps.common.errors import Forbidden, ServiceError
@@ -83,6 +84,8 @@ def audit_list(
     page_size: int = 50,
 ) -> dict[str, object]:
     """The append-only audit log, newest first, for auditors of the areas the entries belong to."""
+    if not has_perm_anywhere(request.user, Perm.AUDIT_VIEW):  # type: ignore[arg-type]
+        raise Forbidden("audit_forbidden", "only auditors may read the audit log")
     qs = audit_entries(user=request.user, action=action, actor=actor, object_type=object_type,  # type: ignore[arg-type]
                        object_id=object_id, since=since, until=until)
     return paginate(qs, page, page_size)

@@ -28,6 +28,34 @@ class Perm(models.TextChoices):
     PERSON_EXPORT = "person.export", _("Export persons")
     PERSON_MERGE = "person.merge", _("Merge duplicate persons")
     AUDIT_VIEW = "audit.view", _("Read the audit log")
+    # Enterprises and resumption (复工复产), policies, hotline: apps.enterprises
+    ENTERPRISE_VIEW = "enterprise.view", _("See enterprises")
+    ENTERPRISE_CHANGE = "enterprise.change", _("Change enterprises, status, reasons and visits")
+    ENTERPRISE_IMPORT = "enterprise.import", _("Import enterprises and electricity data")
+    ENTERPRISE_EXPORT = "enterprise.export", _("Export enterprises")
+    ENTERPRISE_REVEAL = "enterprise.reveal", _("Reveal enterprise contact persons")
+    ENTERPRISE_FILE = "enterprise.file", _("File for one's own enterprise")
+    POLICY_MANAGE = "policy.manage", _("Manage the policy catalogue")
+    HOTLINE_HANDLE = "hotline.handle", _("Handle hotline tickets")
+    ECONOMY_DASHBOARD = "economy.dashboard", _("See the economic dashboard")
+    CASE_VIEW = "case.view", _("See cases, contacts and clusters")
+    CASE_CHANGE = "case.change", _("Report cases and move them through their life cycle")
+    LAB_IMPORT = "lab.import", _("Import lab results")
+    CONTACT_DECIDE = "contact.decide", _("Confirm or dismiss contact suggestions")
+    EPI_VIEW = "epi.view", _("See the epidemiology dashboard")
+    # Major projects, dekad indicators, prices (apps.projects, apps.indicators, apps.prices); schools, disputes (apps.society)
+    PROJECT_VIEW = "project.view", _("See major projects")
+    PROJECT_CHANGE = "project.change", _("Register projects and record progress")
+    INDICATOR_VIEW = "indicator.view", _("See dekad indicators")
+    INDICATOR_REPORT = "indicator.report", _("Report dekad indicator values")
+    INDICATOR_MANAGE = "indicator.manage", _("Manage the indicator catalogue and targets")
+    PRICE_VIEW = "price.view", _("See prices of daily necessities")
+    PRICE_REPORT = "price.report", _("Record market prices")
+    SCHOOL_VIEW = "school.view", _("See school reopening readiness")
+    SCHOOL_CHANGE = "school.change", _("Change school plans and checklists")
+    DISPUTE_VIEW = "dispute.view", _("See disputes")
+    DISPUTE_CHANGE = "dispute.change", _("Register and resolve disputes")
+    DISPUTE_REVEAL = "dispute.reveal", _("Reveal dispute parties")
 
 
 _OFFICER = {
@@ -39,6 +67,17 @@ _OFFICER = {
     Perm.PERSON_MERGE,
 }
 
+_ECONOMY = {
+    Perm.ENTERPRISE_VIEW,
+    Perm.ENTERPRISE_CHANGE,
+    Perm.ENTERPRISE_IMPORT,
+    Perm.ENTERPRISE_EXPORT,
+    Perm.ENTERPRISE_REVEAL,
+    Perm.POLICY_MANAGE,
+    Perm.HOTLINE_HANDLE,
+    Perm.ECONOMY_DASHBOARD,
+}
+
 ROLE_PERMS: dict[str, set[str]] = {
     Role.COMMANDER: {Perm.PERSON_VIEW, Perm.PERSON_EXPORT, Perm.AUDIT_VIEW},
     Role.DISTRICT_OFFICER: set(_OFFICER),
@@ -47,11 +86,21 @@ ROLE_PERMS: dict[str, set[str]] = {
     Role.EPIDEMIOLOGIST: {Perm.PERSON_VIEW, Perm.PERSON_REVEAL},
     Role.CLINICIAN: {Perm.PERSON_VIEW},
     Role.QUARANTINE_MANAGER: {Perm.PERSON_VIEW, Perm.PERSON_REVEAL},
-    Role.ECONOMIC_OFFICER: set(),
-    Role.ENTERPRISE_USER: set(),
+    Role.ECONOMIC_OFFICER: set(_ECONOMY),
+    Role.ENTERPRISE_USER: {Perm.ENTERPRISE_FILE},
     Role.CITIZEN: set(),
     Role.AUDITOR: {Perm.AUDIT_VIEW, Perm.PERSON_VIEW},
 }
+
+# Cases and epidemiology (issue 5): who sees cases, who moves them, who imports labs, who decides contacts.
+for _role, _perms in {
+    Role.COMMANDER: {Perm.CASE_VIEW, Perm.EPI_VIEW},
+    Role.DISTRICT_OFFICER: {Perm.CASE_VIEW, Perm.EPI_VIEW},
+    Role.EPIDEMIOLOGIST: {Perm.CASE_VIEW, Perm.CASE_CHANGE, Perm.CONTACT_DECIDE, Perm.EPI_VIEW, Perm.LAB_IMPORT},
+    Role.CLINICIAN: {Perm.CASE_VIEW, Perm.CASE_CHANGE, Perm.LAB_IMPORT},
+    Role.AUDITOR: {Perm.CASE_VIEW},
+}.items():
+    ROLE_PERMS[_role] |= _perms
 
 
 class AuditAction(models.TextChoices):
@@ -65,3 +114,17 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("Exported")
     MERGE = "merge", _("Merged")
     TOKEN = "token", _("Issued an API token")
+    ESCALATE = "escalate", _("Escalated")
+
+# The headquarters and district officers read the recovery track (apps.enterprises).
+ROLE_PERMS[Role.COMMANDER] |= {Perm.ENTERPRISE_VIEW, Perm.ENTERPRISE_EXPORT, Perm.ECONOMY_DASHBOARD}
+ROLE_PERMS[Role.DISTRICT_OFFICER] |= {Perm.ENTERPRISE_VIEW, Perm.ECONOMY_DASHBOARD}
+
+# Projects, indicators, prices, schools and disputes (issue 6, second half).
+_RECOVERY_VIEW = {Perm.PROJECT_VIEW, Perm.INDICATOR_VIEW, Perm.PRICE_VIEW, Perm.SCHOOL_VIEW, Perm.DISPUTE_VIEW}
+ROLE_PERMS[Role.COMMANDER] |= _RECOVERY_VIEW
+ROLE_PERMS[Role.ECONOMIC_OFFICER] |= _RECOVERY_VIEW | {
+    Perm.PROJECT_CHANGE, Perm.INDICATOR_REPORT, Perm.INDICATOR_MANAGE, Perm.PRICE_REPORT,
+    Perm.SCHOOL_CHANGE, Perm.DISPUTE_CHANGE, Perm.DISPUTE_REVEAL,
+}
+ROLE_PERMS[Role.DISTRICT_OFFICER] |= _RECOVERY_VIEW | {Perm.INDICATOR_REPORT, Perm.SCHOOL_CHANGE, Perm.DISPUTE_CHANGE}

@@ -9,3 +9,6 @@ class DemoStep(models.Model):
     params = models.JSONField(default=dict)
     summary = models.JSONField(default=dict)
     done_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} (seed {self.seed})"

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from apps.accounts.choices import Perm
@@ -15,7 +15,7 @@ from apps.common.errors import NotFound, ValidationFailed
 from apps.common.pagination import Page, paginate
 from apps.people import selectors, services
 from apps.people.exports import persons_export
-from apps.people.models import MergeCandidate, Person
+from apps.people.models import Person
 
 router = Router(tags=["persons"])
 
@@ -119,7 +119,7 @@ def person_list(request: HttpRequest, q: str = "", area: str = "", page: int = 1
 
 @router.post("", response={201: PersonOut})
 def person_create(request: HttpRequest, body: PersonIn) -> Any:
-    return 201, services.person_create(actor=request.user, data=body.dict(), request=request)  # type: ignore[arg-type]
+    return Status(201, services.person_create(actor=request.user, data=body.dict(), request=request))  # type: ignore[arg-type]
 
 
 @router.get("/export")
@@ -160,7 +160,7 @@ def merge_candidate_dismiss(request: HttpRequest, candidate_id: int) -> Any:
     if candidate is None:
         raise NotFound("candidate_not_found", "no such open merge candidate in your jurisdiction")
     services.merge_candidate_dismiss(actor=request.user, candidate=candidate, request=request)  # type: ignore[arg-type]
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/{person_id}", response=PersonOut)

@@ -82,6 +82,9 @@ class MergeCandidate(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person_a", "person_b"], name="unique_merge_pair")]
 
+    def __str__(self) -> str:
+        return f"{self.person_a_id} ~ {self.person_b_id} ({self.reason})"
+
 
 class ImportBatch(models.Model):
     kind = models.CharField(max_length=32)
@@ -97,3 +100,6 @@ class ImportBatch(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.filename}"

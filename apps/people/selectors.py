@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from core.geocodes import AreaCodeError, scope_prefix
-
 from django.db.models import Q, QuerySet
 
 from apps.accounts.choices import Perm
@@ -15,6 +13,7 @@ from apps.people import pii
 from apps.people.choices import DocType, MergeStatus
 from apps.people.models import ImportBatch, MergeCandidate, Person
 from core import idnum
+from core.geocodes import AreaCodeError, scope_prefix
 from core.persons import PHONE_CN, PHONE_INTL, normalise_phone
 
 _AREA = re.compile(r"^\d{6}(\d{3}){0,2}$")
