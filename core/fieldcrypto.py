@@ -7,9 +7,15 @@ import hmac
 import os
 from collections.abc import Mapping
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 NONCE_BYTES = 12
+TAG_BYTES = 16
+
+
+class DecryptError(ValueError):
+    """A ciphertext that cannot be opened: unknown key id, truncated, or altered (authentication failed)."""
 
 
 class FieldCipher:
@@ -36,9 +42,18 @@ class FieldCipher:
         nonce = os.urandom(NONCE_BYTES)
         return self._prefix + nonce + self._aead[self._current].encrypt(nonce, plaintext.encode(), None)
 
-    def decrypt(self, blob: bytes) -> str:
+    def decrypt(self, blob: bytes | memoryview) -> str:
+        blob = bytes(blob)  # PostgreSQL hands binary columns back as memoryview
+        if len(blob) < 1 + NONCE_BYTES + TAG_BYTES:
+            raise DecryptError("the ciphertext is truncated")
         kid, nonce, body = blob[0], blob[1 : 1 + NONCE_BYTES], blob[1 + NONCE_BYTES :]
-        return self._aead[kid].decrypt(nonce, bytes(body), None).decode()
+        aead = self._aead.get(kid)
+        if aead is None:
+            raise DecryptError(f"no key with id {kid} is configured")
+        try:
+            return aead.decrypt(nonce, body, None).decode()
+        except InvalidTag:
+            raise DecryptError(f"the ciphertext does not authenticate under key {kid}") from None
 
     def lookup_hash(self, value: str, *, kind: str) -> str:
         """A keyed hash for exact look-ups; `kind` keeps equal strings of different fields apart."""

@@ -24,7 +24,7 @@ class AreaCodeError(ValueError):
 
 
 def level_of(code: str) -> Level:
-    if not code.isdigit() or len(code) not in (6, 9, 12):
+    if not (code.isascii() and code.isdigit()) or len(code) not in (6, 9, 12):
         raise AreaCodeError(f"an area code has 6, 9 or 12 digits, not {code!r}")
     if len(code) == 12:
         return Level.COMMUNITY

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
-_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")  # ASCII only: \d would accept Arabic-Indic digits
+_DIGITS = frozenset("0123456789")
 
 
 class IdNumberError(ValueError):
@@ -28,15 +30,19 @@ class IdInfo:
 
 
 def check_digit(first17: str) -> str:
-    if len(first17) != 17 or not first17.isdigit():
+    if len(first17) != 17 or not _DIGITS.issuperset(first17):
         raise IdNumberError("shape", "check_digit needs 17 digits")
     total = sum(int(c) * w for c, w in zip(first17, WEIGHTS, strict=True))
     return CHECK_CHARS[total % 11]
 
 
 def normalise(raw: str) -> str:
-    """Strip spaces and upper-case the check character: people type 'x' and paste with spaces."""
-    return "".join(raw.split()).upper()
+    """Strip spaces and upper-case the check character: people type 'x' and paste with spaces.
+
+    Full-width digits and letters (what a Chinese input method types) become ASCII, so one number has
+    one spelling and therefore one keyed hash.
+    """
+    return "".join(unicodedata.normalize("NFKC", raw).split()).upper()
 
 
 def parse(raw: str, *, today: dt.date | None = None) -> IdInfo:

@@ -5,15 +5,23 @@ from __future__ import annotations
 
 def mask_id_number(number: str) -> str:
     # 320102********1234: the area prefix and the last four, as lists in the field show them.
-    if len(number) <= 10:
-        return number[:2] + "*" * max(len(number) - 4, 0) + number[-2:]
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+    if len(number) > 10:
+        return number[:6] + "*" * (len(number) - 10) + number[-4:]
+    return _mask_middle(number, min(2, len(number) // 4))
 
 
 def mask_phone(phone: str) -> str:
-    if len(phone) < 7:
-        return "*" * len(phone)
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+    # 138****5678. Shorter numbers (an international "+123456") keep less, and always hide some digits.
+    if len(phone) >= 11:
+        return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+    return _mask_middle(phone, len(phone) // 4)
+
+
+def _mask_middle(value: str, keep: int) -> str:
+    """Keep `keep` characters at each end (they never overlap) and star the rest."""
+    if keep <= 0:
+        return "*" * len(value)
+    return value[:keep] + "*" * (len(value) - 2 * keep) + value[-keep:]
 
 
 def mask_name(name: str) -> str:
