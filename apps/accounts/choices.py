@@ -28,6 +28,14 @@ class Perm(models.TextChoices):
     PERSON_EXPORT = "person.export", _("Export persons")
     PERSON_MERGE = "person.merge", _("Merge duplicate persons")
     AUDIT_VIEW = "audit.view", _("Read the audit log")
+    CODE_VIEW = "code.view", _("See health codes and colour counts")
+    CODE_VERIFY = "code.verify", _("Verify health codes online")
+    CODE_OVERRIDE = "code.override", _("Request and approve code overrides")
+    CODE_RULES = "code.rules", _("Change the health-code rules")
+    VENUE_VIEW = "venue.view", _("See venues and scan logs")
+    VENUE_CHANGE = "venue.change", _("Create and change venues")
+    SCAN_UPLOAD = "scan.upload", _("Upload checkpoint scans")
+    ALERT_VIEW = "alert.view", _("See and handle scan alerts")
     # Enterprises and resumption (复工复产), policies, hotline: apps.enterprises
     ENTERPRISE_VIEW = "enterprise.view", _("See enterprises")
     ENTERPRISE_CHANGE = "enterprise.change", _("Change enterprises, status, reasons and visits")
@@ -65,6 +73,12 @@ _OFFICER = {
     Perm.PERSON_IMPORT,
     Perm.PERSON_EXPORT,
     Perm.PERSON_MERGE,
+    Perm.CODE_VIEW,
+    Perm.CODE_VERIFY,
+    Perm.CODE_OVERRIDE,
+    Perm.VENUE_VIEW,
+    Perm.VENUE_CHANGE,
+    Perm.ALERT_VIEW,
 }
 
 _ECONOMY = {
@@ -79,11 +93,19 @@ _ECONOMY = {
 }
 
 ROLE_PERMS: dict[str, set[str]] = {
-    Role.COMMANDER: {Perm.PERSON_VIEW, Perm.PERSON_EXPORT, Perm.AUDIT_VIEW},
+    Role.COMMANDER: {
+        Perm.PERSON_VIEW,
+        Perm.PERSON_EXPORT,
+        Perm.AUDIT_VIEW,
+        Perm.CODE_VIEW,
+        Perm.CODE_RULES,
+        Perm.VENUE_VIEW,
+        Perm.ALERT_VIEW,
+    },
     Role.DISTRICT_OFFICER: set(_OFFICER),
     Role.COMMUNITY_WORKER: {Perm.PERSON_VIEW, Perm.PERSON_CHANGE, Perm.PERSON_REVEAL, Perm.PERSON_IMPORT},
-    Role.CHECKPOINT_OPERATOR: set(),
-    Role.EPIDEMIOLOGIST: {Perm.PERSON_VIEW, Perm.PERSON_REVEAL},
+    Role.CHECKPOINT_OPERATOR: {Perm.SCAN_UPLOAD, Perm.CODE_VERIFY},
+    Role.EPIDEMIOLOGIST: {Perm.PERSON_VIEW, Perm.PERSON_REVEAL, Perm.CODE_VIEW, Perm.VENUE_VIEW},
     Role.CLINICIAN: {Perm.PERSON_VIEW},
     Role.QUARANTINE_MANAGER: {Perm.PERSON_VIEW, Perm.PERSON_REVEAL},
     Role.ECONOMIC_OFFICER: set(_ECONOMY),
@@ -114,6 +136,12 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("Exported")
     MERGE = "merge", _("Merged")
     TOKEN = "token", _("Issued an API token")
+    CODE_OVERRIDE_REQUEST = "code_override_request", _("Requested a code override")
+    CODE_OVERRIDE_APPROVE = "code_override_approve", _("Approved a code override")
+    CODE_OVERRIDE_REJECT = "code_override_reject", _("Rejected a code override")
+    CODE_OVERRIDE_REVOKE = "code_override_revoke", _("Revoked a code override")
+    SCAN_PURGE = "scan_purge", _("Purged old scans")
+    KEY_ROTATE = "key_rotate", _("Rotated the code signing key")
     ESCALATE = "escalate", _("Escalated")
 
 # The headquarters and district officers read the recovery track (apps.enterprises).

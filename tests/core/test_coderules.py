@@ -103,7 +103,10 @@ def test_it_keeps_an_excluded_suspect_red_after_a_recent_fever() -> None:
     )
     result = evaluate(facts, RS)
     assert result.colour is Colour.RED
-    assert result.changes_on == day(12)
+    # The fever day (-2) is abnormal: the 14 normal days are days -1..12, so green from day 13.
+    assert result.changes_on == day(13)
+    assert on(facts, 12).colour is Colour.RED
+    assert on(facts, 13).colour is Colour.GREEN
 
 
 def test_it_refuses_a_recovered_case_without_a_date() -> None:
@@ -275,11 +278,15 @@ def test_it_follows_the_rule_set_parameters() -> None:
         today=day(0),
         arrivals=(Arrival(day(0), RiskLevel.MEDIUM),),
         temperatures=(TemperatureReading(day(0), 37.1),),
+        # Without a negative test the fever keeps the code yellow with no end; this one clears it on day 3.
+        negative_tests=(day(3),),
     )
     result = evaluate(facts, rs)
     assert result.ruleset_version == "strict"
     assert codes(result) == {"arrival_medium_risk", "checkpoint_fever"}
     assert result.changes_on == day(14)
+    assert evaluate(facts, RS).changes_on == day(7)  # the default: 7 days, and 37.1 °C is no fever
+    assert codes(evaluate(facts, RS)) == {"arrival_medium_risk"}
 
 
 # --------------------------------------------------------------------------- rule sets as data
@@ -568,3 +575,10 @@ def test_it_does_not_depend_on_the_order_of_facts(facts: PersonFacts) -> None:
         quarantine_stays=facts.quarantine_stays[::-1],
     )
     assert evaluate(shuffled, RS) == evaluate(facts, RS)
+
+
+@settings(max_examples=100, deadline=None)
+@given(person_facts(), rulesets())
+def test_same_facts_give_the_same_result(facts: PersonFacts, rs: RuleSet) -> None:
+    rebuilt = RuleSet.from_dict(json.loads(json.dumps(rs.to_dict())))
+    assert evaluate(dataclasses.replace(facts), rebuilt) == evaluate(facts, rs) == evaluate(facts, rs)
