@@ -7,6 +7,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+
 import openpyxl
 
 
@@ -48,34 +49,55 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], Iterator[Row]]:
         except Exception as exc:  # openpyxl raises many kinds for a broken file
             raise TableError(f"not a readable XLSX file: {exc}") from None
         sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        try:
-            header = [_cell(c) for c in next(rows)]
-        except StopIteration:
-            raise TableError("the sheet is empty") from None
+        numbered = enumerate(sheet.iter_rows(values_only=True), start=1)
+        header = []
+        for _line, values in numbered:  # the header is the first row that is not empty
+            header = [_cell(c) for c in values]
+            if any(header):
+                break
+        if not any(header):
+            raise TableError("the sheet is empty")
+        _check_header(header)
 
         def xlsx_rows() -> Iterator[Row]:
-            for line, values in enumerate(rows, start=2):
+            for line, values in numbered:
                 cells = [_cell(c) for c in values]
                 if any(cells):
-                    yield Row(line, dict(zip(header, cells, strict=False)))
+                    yield Row(line, _values(header, cells))
 
         return header, xlsx_rows()
     text = _decode(data)
     reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise TableError("the file is empty") from None
-    if len(set(header)) != len(header):
-        raise TableError("the header repeats a column name")
+    header = []
+    for values in reader:  # the header is the first line that is not blank
+        header = [h.strip() for h in values]
+        if any(header):
+            break
+    if not any(header):
+        raise TableError("the file is empty")
+    _check_header(header)
 
     def csv_rows() -> Iterator[Row]:
+        end = reader.line_num
         for values in reader:
+            # A quoted cell may span lines: report the line the record starts on, not the one it ends on.
+            start, end = end + 1, reader.line_num
             if any(v.strip() for v in values):
-                yield Row(reader.line_num, dict(zip(header, values, strict=False)))
+                yield Row(start, _values(header, values))
 
     return header, csv_rows()
+
+
+def _values(header: Sequence[str], cells: Sequence[str]) -> dict[str, str]:
+    """Every column of the header, blank where a row is short (XLSX drops trailing empty cells)."""
+    padded = [*cells, *[""] * (len(header) - len(cells))]
+    return dict(zip(header, padded, strict=False))
+
+
+def _check_header(header: Sequence[str]) -> None:
+    named = [h for h in header if h]
+    if len(set(named)) != len(named):
+        raise TableError("the header repeats a column name")
 
 
 def resolve_mapping(
