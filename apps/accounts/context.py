@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.choices import Perm
@@ -17,6 +18,9 @@ NAVIGATION: list[tuple[str, Any, str | None]] = [
     ("people:list", _("Persons"), Perm.PERSON_VIEW),
     ("people:import", _("Import"), Perm.PERSON_IMPORT),
     ("people:merge", _("Duplicates"), Perm.PERSON_MERGE),
+    ("projects:list", _("Projects"), Perm.PROJECT_VIEW),
+    ("cases:list", _("Cases"), Perm.CASE_VIEW),
+    ("epi:dashboard", _("Epidemiology"), Perm.EPI_VIEW),
     ("accounts:audit", _("Audit log"), Perm.AUDIT_VIEW),
 ]
 
@@ -25,5 +29,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [(name, label) for name, label, perm in NAVIGATION if perm is None or has_perm_anywhere(user, perm)]
+    items = []
+    for name, label, perm in NAVIGATION:
+        if perm is not None and not has_perm_anywhere(user, perm):
+            continue
+        try:
+            items.append((reverse(name), label))
+        except NoReverseMatch:  # a module listed before its pages are installed: leave it out of the menu
+            continue
     return {"nav_items": items}

@@ -23,22 +23,28 @@ def _error_page(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     return render(request, "error.html", {"error": exc}, status=exc.status)
 
 
+def _int_param(request: HttpRequest, name: str, default: int, low: int, high: int) -> int:
+    try:
+        return min(max(int(request.GET.get(name, default)), low), high)
+    except ValueError:
+        return default
+
+
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     area = request.GET.get("area", "").strip()
-    try:
-        page = max(int(request.GET.get("page", "1")), 1)
-    except ValueError:
-        page = 1
+    page = _int_param(request, "page", 1, 1, 1_000_000)
+    size = _int_param(request, "page_size", PAGE_SIZE, 10, 500)
     qs = selectors.persons_list(user=request.user, query=query, area=area)  # type: ignore[arg-type]
-    rows = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    rows = list(qs[(page - 1) * size : page * size + 1])
     context = {
-        "persons": rows[:PAGE_SIZE],
+        "persons": rows[:size],
+        "page_size": size,
         "query": query,
         "area": area,
         "page": page,
-        "has_next": len(rows) > PAGE_SIZE,
+        "has_next": len(rows) > size,
         "can_create": has_perm_anywhere(request.user, Perm.PERSON_CHANGE),  # type: ignore[arg-type]
         "can_export": has_perm_anywhere(request.user, Perm.PERSON_EXPORT),  # type: ignore[arg-type]
     }

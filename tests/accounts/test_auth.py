@@ -1,0 +1,92 @@
+"""Sign-in with argon2 passwords, lockout after repeated failures, sessions for pages, tokens for devices."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from apps.accounts.models import ApiToken, AuditLog, User
+from tests.factories import TEST_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_product_hashes_passwords_with_argon2():
+    from tongchou import settings as product
+
+    assert product.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def test_signing_in_opens_the_home_page(officer_a):
+    client = Client()
+    response = client.post("/accounts/login/", {"username": "officer_a", "password": TEST_PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    assert AuditLog.objects.filter(action="login", actor=officer_a).exists()
+
+
+def test_pages_need_a_session(city):
+    response = Client().get("/persons/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(officer_a, settings):
+    client = Client()
+    for _ in range(settings.LOCKOUT_THRESHOLD):
+        response = client.post("/accounts/login/", {"username": "officer_a", "password": "wrong-password"})
+        assert response.status_code == 401
+    officer_a.refresh_from_db()
+    assert officer_a.locked_until is not None
+    response = client.post("/accounts/login/", {"username": "officer_a", "password": TEST_PASSWORD})
+    assert response.status_code == 401  # the form again with the lock message, not a redirect
+    assert client.get("/persons/").status_code == 302
+    assert AuditLog.objects.filter(action="login_failed").count() == settings.LOCKOUT_THRESHOLD
+    assert AuditLog.objects.filter(action="locked_out").count() == 1
+
+
+def test_the_lock_expires(officer_a, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    User.objects.filter(pk=officer_a.pk).update(locked_until=timezone.now() - dt.timedelta(seconds=1))
+    assert Client().post("/accounts/login/", {"username": "officer_a", "password": TEST_PASSWORD}).status_code == 302
+
+
+def test_a_token_is_issued_for_the_right_password_and_stored_hashed(officer_a):
+    response = Client().post("/api/auth/token", {"username": "officer_a", "password": TEST_PASSWORD, "name": "phone"},
+                             content_type="application/json")
+    assert response.status_code == 200
+    key = response.json()["token"]
+    assert not ApiToken.objects.filter(key_hash=key).exists()
+    assert ApiToken.objects.filter(key_hash=ApiToken.hash_key(key)).exists()
+    me = Client(headers={"Authorization": f"Bearer {key}"}).get("/api/auth/me").json()
+    assert (me["username"], me["roles"]) == ("officer_a", ["district_officer"])
+
+
+def test_a_wrong_password_gets_a_json_401(officer_a):
+    response = Client().post("/api/auth/token", {"username": "officer_a", "password": "nope-nope-nope"},
+                             content_type="application/json")
+    assert response.status_code == 401
+    assert response.json()["code"] == "invalid_credentials"
+
+
+def test_a_locked_account_gets_no_token(officer_a, settings):
+    client = Client()
+    for _ in range(settings.LOCKOUT_THRESHOLD):
+        client.post("/api/auth/token", {"username": "officer_a", "password": "wrong"}, content_type="application/json")
+    response = client.post("/api/auth/token", {"username": "officer_a", "password": TEST_PASSWORD},
+                           content_type="application/json")
+    assert response.status_code == 403
+    assert response.json()["code"] == "locked"
+
+
+def test_revoked_and_unknown_tokens_are_refused(officer_a, api_of):
+    client = api_of(officer_a)
+    assert client.get("/api/auth/me").status_code == 200
+    ApiToken.objects.update(revoked=True)
+    response = client.get("/api/auth/me")
+    assert response.status_code == 401
+    assert set(response.json()) >= {"code", "message"}
+    assert Client(headers={"Authorization": "Bearer tc_made_up"}).get("/api/auth/me").status_code == 401
