@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves the Swagger UI files locally (no CDN)
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -53,6 +54,9 @@ INSTALLED_APPS = [
     "apps.people",
     "apps.common",
     "apps.demo",
+    "apps.cases",
+    "apps.epi",
+    "apps.projects",
     "apps.enterprises",
     "apps.venues",
     "apps.codes",
