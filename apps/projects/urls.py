@@ -1,0 +1,13 @@
+from django.urls import path
+
+from apps.projects import views
+
+app_name = "projects"
+urlpatterns = [
+    path("", views.project_list, name="list"),
+    path("export/", views.project_export, name="export"),
+    path("map/", views.battle_map, name="map"),
+    path("ranking/", views.ranking, name="ranking"),
+    path("<int:pk>/", views.project_detail, name="detail"),
+    path("<int:pk>/progress/", views.project_progress, name="progress"),
+]

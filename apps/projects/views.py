@@ -1,0 +1,130 @@
+"""Pages of major projects: list with colours, detail with reasons, battle map, and the public ranking."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from apps.accounts.choices import Perm
+from apps.accounts.scoping import has_perm_anywhere, has_perm_at
+from apps.common.errors import NotFound, ServiceError, ValidationFailed
+from apps.projects import selectors, services
+from apps.projects.choices import Colour, Stage
+from apps.projects.exports import projects_export
+
+PAGE_SIZE = 50
+
+
+def _error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    return render(request, "error.html", {"error": exc}, status=exc.status)
+
+
+def _filters(request: HttpRequest) -> dict[str, str]:
+    return {k: request.GET.get(k, "").strip() for k in ("area", "stage", "colour", "query")}
+
+
+@login_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    if not has_perm_anywhere(request.user, Perm.PROJECT_VIEW):  # type: ignore[arg-type]
+        return render(request, "403.html", status=403)
+    services.project_colours_refresh_stale()
+    filters = _filters(request)
+    try:
+        page = max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        page = 1
+    qs = selectors.projects_list(user=request.user, **filters)  # type: ignore[arg-type]
+    rows = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    context = {
+        "projects": rows[:PAGE_SIZE],
+        "filters": filters,
+        "page": page,
+        "has_next": len(rows) > PAGE_SIZE,
+        "counts": selectors.project_colour_counts(user=request.user, area=filters["area"]),  # type: ignore[arg-type]
+        "stages": Stage.choices,
+        "colours": Colour.choices,
+        "query_string": request.GET.urlencode(),
+    }
+    return render(request, "projects/list.html", context)
+
+
+@login_required
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        project = selectors.project_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+    except ServiceError as exc:
+        return _error(request, exc)
+    context = {
+        "project": project,
+        "milestones": list(project.milestones.all()),
+        "can_change": has_perm_at(request.user, Perm.PROJECT_CHANGE, project.area_id),  # type: ignore[arg-type]
+        "stages": Stage.choices,
+        "planned_to_date": services.planned_to_date(project, dt.date.today()),
+    }
+    return render(request, "projects/detail.html", context)
+
+
+@login_required
+@require_POST
+def project_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record progress from the detail page: stage, completed investment, or a milestone's actual date."""
+    try:
+        project = selectors.project_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+        if request.POST.get("milestone"):
+            milestone = project.milestones.filter(pk=request.POST["milestone"]).first()
+            if milestone is None:
+                raise NotFound("milestone_not_found", "no such milestone on this project")
+            actual = request.POST.get("actual", "")
+            services.milestone_record(
+                actor=request.user,
+                milestone=milestone,
+                request=request,  # type: ignore[arg-type]
+                actual=dt.date.fromisoformat(actual) if actual else None,
+            )
+        else:
+            data = {k: request.POST[k] for k in ("stage", "investment_completed") if request.POST.get(k)}
+            services.project_update(actor=request.user, project=project, data=data, request=request)  # type: ignore[arg-type]
+    except ValueError:
+        return _error(request, ValidationFailed("invalid_date", "dates are YYYY-MM-DD"))
+    except ServiceError as exc:
+        return _error(request, exc)
+    return redirect("projects:detail", pk=pk)
+
+
+@login_required
+def project_export(request: HttpRequest) -> HttpResponse:
+    try:
+        return projects_export(
+            user=request.user,
+            filters=_filters(request),  # type: ignore[arg-type]
+            fmt=request.GET.get("format", "csv"),
+            request=request,
+        )
+    except ServiceError as exc:
+        return _error(request, exc)
+
+
+@login_required
+def battle_map(request: HttpRequest) -> HttpResponse:
+    if not has_perm_anywhere(request.user, Perm.PROJECT_VIEW):  # type: ignore[arg-type]
+        return render(request, "403.html", status=403)
+    services.project_colours_refresh_stale()
+    area = request.GET.get("area", "").strip()
+    context = {
+        "svg": selectors.battle_map_svg(user=request.user, area=area),  # type: ignore[arg-type]
+        "counts": selectors.project_colour_counts(user=request.user, area=area),  # type: ignore[arg-type]
+        "area": area,
+    }
+    return render(request, "projects/map.html", context)
+
+
+def ranking(request: HttpRequest) -> HttpResponse:
+    """进度晾晒: published without sign-in, refreshed from the data on every request."""
+    order_by = "investment_rate" if request.GET.get("order_by") == "investment_rate" else "start_rate"
+    names = selectors.district_areas()
+    rows = [(r, names.get(r.district)) for r in selectors.district_progress(order_by=order_by)]
+    return render(request, "projects/ranking.html", {"rows": rows, "order_by": order_by})
