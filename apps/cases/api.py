@@ -1,0 +1,337 @@
+"""API of the cases app: cases and their life cycle, lab batches, contact suggestions, links, clusters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from apps.accounts.choices import Perm
+from apps.accounts.scoping import has_perm_anywhere, has_perm_at
+from apps.cases import selectors, services
+from apps.cases.models import Case, Cluster, Contact, LabBatch
+from apps.cases.tracing import trace_case
+from apps.common.errors import Forbidden, NotFound, ValidationFailed
+from apps.common.pagination import Page, paginate
+from apps.people.selectors import person_get
+
+router = Router(tags=["cases"])
+
+
+class CaseOut(Schema):
+    id: int
+    person_id: int
+    person_name: str
+    area_code: str
+    status: str
+    origin: str
+    onset_date: dt.date | None
+    first_visit_at: dt.datetime | None
+    reported_at: dt.datetime | None
+    isolated_at: dt.datetime | None
+    sampled_at: dt.datetime | None
+    lab_confirmed_at: dt.datetime | None
+    confirmed_at: dt.datetime | None
+    admitted_at: dt.datetime | None
+    discharged_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    hospital: str
+    cluster_id: int | None
+
+    @staticmethod
+    def resolve_person_name(obj: Case) -> str:
+        return obj.person.name_masked
+
+    @staticmethod
+    def resolve_area_code(obj: Case) -> str:
+        return obj.area_id
+
+
+class CaseIn(Schema):
+    person_id: int
+    status: str = "fever"
+    origin: str = "local"
+    onset_date: dt.date | None = None
+    first_visit_at: dt.datetime | None = None
+    note: str = ""
+
+
+class TransitionIn(Schema):
+    to: str
+    note: str = ""
+    hospital: str = ""
+
+
+class EventOut(Schema):
+    from_status: str
+    to_status: str
+    at: dt.datetime
+    actor: str | None
+    note: str
+
+    @staticmethod
+    def resolve_actor(obj: Any) -> str | None:
+        return obj.actor.username if obj.actor_id else None
+
+
+class CaseDetailOut(CaseOut):
+    events: list[EventOut]
+    delays: dict[str, float | None]
+    allowed_next: list[str]
+
+
+class LabResultIn(Schema):
+    sample_id: str
+    sampled_at: str
+    result: str
+    ct_value: float | None = None
+    reported_at: str | None = None
+    person_id: int | None = None
+    doc_type: str = "resident_id"
+    doc_number: str = ""
+
+
+class LabBatchIn(Schema):
+    lab: str
+    client_batch_id: str
+    results: list[LabResultIn]
+
+
+class LabBatchOut(Schema):
+    id: int
+    lab: str
+    client_batch_id: str
+    total_rows: int
+    created_rows: int
+    existing_rows: int
+    error_rows: int
+    positives: int
+    errors: list[dict[str, Any]]
+
+
+class ContactOut(Schema):
+    id: int
+    case_id: int
+    person_id: int
+    person_name: str
+    degree: int
+    via_id: int | None
+    kinds: list[str]
+    first_exposed_at: dt.datetime
+    last_exposed_at: dt.datetime
+    status: str
+    evidence: list[dict[str, Any]]
+    evidence_count: int
+
+    @staticmethod
+    def resolve_person_name(obj: Contact) -> str:
+        return obj.person.name_masked
+
+
+class DecideIn(Schema):
+    decision: str  # "confirm" | "dismiss"
+    note: str = ""
+
+
+class LinkIn(Schema):
+    infector_id: int
+    infectee_id: int
+    note: str = ""
+
+
+class LinkOut(Schema):
+    id: int
+    infector_id: int
+    infectee_id: int
+    source: str
+    venue_id: int | None
+
+
+class ClusterOut(Schema):
+    id: int
+    ref: str
+    area_code: str
+    size: int
+    first_day: dt.date
+    last_day: dt.date
+    venue_ids: list[int]
+    districts: list[str]
+
+    @staticmethod
+    def resolve_area_code(obj: Cluster) -> str:
+        return obj.area_id
+
+
+@router.get("", response=Page[CaseOut])
+def case_list(
+    request: HttpRequest,
+    klass: str = "",
+    status: str = "",
+    origin: str = "",
+    area: str = "",
+    reported_from: dt.date | None = None,
+    reported_to: dt.date | None = None,
+    onset_from: dt.date | None = None,
+    onset_to: dt.date | None = None,
+    cluster: int | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> Any:
+    """Cases in your jurisdiction, newest first (`klass`: fever, suspected, confirmed, asymptomatic, excluded)."""
+    filters = selectors.CaseFilters(
+        klass, status, origin, area, reported_from, reported_to, onset_from, onset_to, cluster
+    )
+    return paginate(selectors.cases_list(user=request.user, filters=filters), page, page_size)  # type: ignore[arg-type]
+
+
+@router.post("", response={201: CaseOut})
+def case_report(request: HttpRequest, body: CaseIn) -> Any:
+    person = person_get(user=request.user, pk=body.person_id, perm=Perm.CASE_CHANGE)  # type: ignore[arg-type]
+    case = services.case_report(
+        actor=request.user,  # type: ignore[arg-type]
+        person=person,
+        status=body.status,
+        origin=body.origin,
+        onset_date=body.onset_date,
+        first_visit_at=body.first_visit_at,
+        note=body.note,
+        request=request,
+    )
+    return Status(201, case)
+
+
+@router.post("/labs", response={201: LabBatchOut})
+def lab_batch(request: HttpRequest, body: LabBatchIn) -> Any:
+    """A lab's batch of results; resending the same `client_batch_id` returns the first batch unchanged."""
+    _need_lab(request)
+    rows = [(i, r.dict()) for i, r in enumerate(body.results, start=1)]
+    batch = services.labs_import(
+        actor=request.user,  # type: ignore[arg-type]
+        lab=body.lab,
+        rows=rows,
+        client_batch_id=body.client_batch_id,
+        request=request,
+    )
+    return Status(201, batch)
+
+
+@router.post("/labs/file", response={201: LabBatchOut})
+def lab_file(
+    request: HttpRequest, lab: Form[str], file: File[UploadedFile], client_batch_id: Form[str] = ""
+) -> Any:
+    """A lab's CSV or XLSX file (columns sample_id, sampled_at, result, ct_value, doc_number or person_id)."""
+    _need_lab(request)
+    batch = services.labs_import_file(
+        actor=request.user,  # type: ignore[arg-type]
+        lab=lab,
+        data=file.read(),
+        filename=file.name or "labs.csv",
+        client_batch_id=client_batch_id,
+        request=request,
+    )
+    return Status(201, batch)
+
+
+def _need_lab(request: HttpRequest) -> None:
+    if not has_perm_anywhere(request.user, Perm.LAB_IMPORT):  # type: ignore[arg-type]
+        raise Forbidden("forbidden", "you may not import lab results")
+
+
+@router.get("/labs/{batch_id}", response=LabBatchOut)
+def lab_batch_get(request: HttpRequest, batch_id: int) -> Any:
+    batch = LabBatch.objects.filter(pk=batch_id, uploaded_by=request.user).first()
+    if batch is None:
+        raise NotFound("batch_not_found", "no such batch of yours")
+    return batch
+
+
+@router.get("/contacts", response=Page[ContactOut])
+def contact_list(
+    request: HttpRequest,
+    status: str = "suggested",
+    case: int | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> Any:
+    """Contact suggestions (or confirmed/dismissed contacts) of the cases in your jurisdiction."""
+    return paginate(
+        selectors.contact_suggestions(user=request.user, status=status, case=case), page, page_size
+    )  # type: ignore[arg-type]
+
+
+@router.post("/contacts/{contact_id}/decide", response=ContactOut)
+def contact_decide(request: HttpRequest, contact_id: int, body: DecideIn) -> Any:
+    if body.decision not in ("confirm", "dismiss"):
+        raise ValidationFailed("invalid_decision", "decision is confirm or dismiss")
+    contact = selectors.contact_get(user=request.user, pk=contact_id)  # type: ignore[arg-type]
+    return services.contact_decide(
+        actor=request.user,  # type: ignore[arg-type]
+        contact=contact,
+        confirm=body.decision == "confirm",
+        note=body.note,
+        request=request,
+    )
+
+
+@router.post("/links", response={201: LinkOut})
+def link_create(request: HttpRequest, body: LinkIn) -> Any:
+    infector = selectors.case_get(user=request.user, pk=body.infector_id)  # type: ignore[arg-type]
+    infectee = selectors.case_get(user=request.user, pk=body.infectee_id)  # type: ignore[arg-type]
+    link = services.link_create(
+        actor=request.user, infector=infector, infectee=infectee, note=body.note, request=request
+    )  # type: ignore[arg-type]
+    return Status(201, link)
+
+
+@router.get("/clusters", response=Page[ClusterOut])
+def cluster_list(request: HttpRequest, area: str = "", page: int = 1, page_size: int = 50) -> Any:
+    return paginate(selectors.clusters_list(user=request.user, area=area), page, page_size)  # type: ignore[arg-type]
+
+
+@router.get("/{case_id}", response=CaseDetailOut)
+def case_detail(request: HttpRequest, case_id: int) -> Any:
+    from apps.cases import lifecycle
+
+    case = selectors.case_get(user=request.user, pk=case_id)  # type: ignore[arg-type]
+    data = CaseOut.from_orm(case).dict()
+    data["events"] = [EventOut.from_orm(e).dict() for e in case.events.select_related("actor")]
+    data["delays"] = dict(selectors.case_delays(case=case))
+    data["allowed_next"] = lifecycle.allowed_next(case.status)
+    return data
+
+
+@router.patch("/{case_id}", response=CaseOut)
+def case_update(request: HttpRequest, case_id: int, body: dict[str, Any]) -> Any:
+    case = selectors.case_get(user=request.user, pk=case_id)  # type: ignore[arg-type]
+    return services.case_update(actor=request.user, case=case, data=body, request=request)  # type: ignore[arg-type]
+
+
+@router.post("/{case_id}/transition", response=CaseOut)
+def case_transition(request: HttpRequest, case_id: int, body: TransitionIn) -> Any:
+    case = selectors.case_get(user=request.user, pk=case_id)  # type: ignore[arg-type]
+    return services.case_transition(
+        actor=request.user,  # type: ignore[arg-type]
+        case=case,
+        to=body.to,
+        note=body.note,
+        hospital=body.hospital,
+        request=request,
+    )
+
+
+@router.get("/{case_id}/contacts", response=list[ContactOut])
+def case_contacts(request: HttpRequest, case_id: int) -> Any:
+    case = selectors.case_get(user=request.user, pk=case_id)  # type: ignore[arg-type]
+    return list(selectors.contacts_of_case(case=case)[:2000])
+
+
+@router.post("/{case_id}/trace")
+def case_trace(request: HttpRequest, case_id: int) -> Any:
+    """Run contact tracing for the case now (it also runs by itself when a case is confirmed)."""
+    case = selectors.case_get(user=request.user, pk=case_id)  # type: ignore[arg-type]
+    if not has_perm_at(request.user, Perm.CONTACT_DECIDE, case.area_id):  # type: ignore[arg-type]
+        raise Forbidden("forbidden", "you may not trace this case")
+    return trace_case(case)

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "apps.cases"
+    verbose_name = "Cases"
+
+    def ready(self) -> None:
+        # Cases, confirmed contacts and lab results are health-code facts, gathered by apps.codes.
+        try:
+            from apps.codes import facts
+        except ImportError:  # a deployment without health codes
+            return
+        from apps.cases.facts import case_facts
+
+        facts.register(case_facts)

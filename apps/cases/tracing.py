@@ -1,0 +1,247 @@
+"""Contact tracing for one case: gather the scans, households and manifests around it, run core.tracing,
+store the suggestions with their evidence.
+
+Only the neighbourhood of the case is loaded: first the case's own scans and every scan at those venues
+within the window, then the same for its close contacts. core.tracing on that subset gives exactly what
+it would give on the whole city (every query it makes is a person's scans or a venue's scans near a
+time, and all of those lie in the subset), which the tests check against the oracle on the full data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+
+from apps.cases.choices import ContactStatus, TransportMode
+from apps.cases.models import Case, Contact, TripPassenger
+from apps.people.models import Person
+from apps.venues.models import Scan
+from core import tracing
+
+EVIDENCE_KEPT = 50  # per contact; evidence_count has the full number
+
+
+def _epoch(value: dt.datetime | None) -> int | None:
+    return None if value is None else int(value.timestamp())
+
+
+def traced_case(case: Case) -> tracing.TracedCase:
+    return tracing.TracedCase(
+        person_id=case.person_id,
+        onset_at=None if case.onset_date is None else tracing.local_day_start(case.onset_date),
+        sampled_at=_epoch(case.sampled_at),
+        reported_at=_epoch(case.reported_at),
+        isolated_at=_epoch(case.isolated_at),
+    )
+
+
+@dataclasses.dataclass
+class Neighbourhood:
+    """Scan rows, household map and manifest entries loaded so far (grown stage by stage)."""
+
+    scans: dict[int, tuple[int, int, int, int]] = dataclasses.field(default_factory=dict)
+    household_of: dict[int, int] = dataclasses.field(default_factory=dict)
+    households_loaded: set[int] = dataclasses.field(default_factory=set)
+    manifest: dict[tuple[str, int], tracing.ManifestEntry] = dataclasses.field(default_factory=dict)
+
+    def index(self) -> tracing.ScanIndex:
+        rows = np.array(list(self.scans.values()), dtype=np.int64).reshape(-1, 4)
+        return tracing.ScanIndex(rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3])
+
+    def households(self) -> tracing.Households:
+        return tracing.Households(self.household_of)
+
+    def manifests(self) -> tracing.Manifests:
+        return tracing.Manifests(self.manifest.values())
+
+
+def _add_scans(nb: Neighbourhood, rows: Iterable[tuple[int, int, int, dt.datetime]]) -> None:
+    for pk, person, venue, at in rows:
+        nb.scans[pk] = (pk, person, venue, int(at.timestamp()))
+
+
+def _chunks(items: Sequence[int], size: int = 900) -> Iterable[Sequence[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def load_around(
+    nb: Neighbourhood,
+    windows: dict[int, tuple[int, int]],
+    window_seconds: int,
+    all_scans_of: Sequence[int] = (),
+) -> None:
+    """Load each person's scans inside their window, every scan at those venues near those times, the
+    members of their households and their trips (with fellow passengers)."""
+    fields = ("pk", "person_id", "venue_id", "scanned_at")
+    tz = dt.UTC
+    persons = sorted(windows)
+    # The case without onset/sampling/report uses its first scan in the data: load all its scans.
+    for chunk in _chunks(list(all_scans_of)):
+        _add_scans(nb, Scan.objects.filter(person_id__in=chunk).values_list(*fields))
+    own: list[tuple[int, int, int, dt.datetime]] = []
+    for person in persons:
+        start, end = windows[person]
+        if end < start:
+            continue
+        own.extend(
+            Scan.objects.filter(
+                person_id=person,
+                scanned_at__gte=dt.datetime.fromtimestamp(start, tz),
+                scanned_at__lte=dt.datetime.fromtimestamp(end, tz),
+            ).values_list(*fields)
+        )
+    _add_scans(nb, own)
+    # One range per venue covering all the times it was visited (a few wide ranges beat many narrow ones).
+    spans: dict[int, tuple[int, int]] = {}
+    for _, _, venue, at in own:
+        t = int(at.timestamp())
+        lo, hi = spans.get(venue, (t, t))
+        spans[venue] = (min(lo, t), max(hi, t))
+    for venue, (lo, hi) in spans.items():
+        _add_scans(
+            nb,
+            Scan.objects.filter(
+                venue_id=venue,
+                scanned_at__gte=dt.datetime.fromtimestamp(lo - window_seconds, tz),
+                scanned_at__lte=dt.datetime.fromtimestamp(hi + window_seconds, tz),
+            ).values_list(*fields),
+        )
+    new = [p for p in persons if p not in nb.household_of and p not in nb.households_loaded]
+    household_ids: set[int] = set()
+    for chunk in _chunks(new):
+        household_ids |= set(
+            Person.objects.filter(pk__in=chunk, household__isnull=False).values_list(
+                "household_id", flat=True
+            )
+        )
+    household_ids -= nb.households_loaded
+    for chunk in _chunks(sorted(household_ids)):
+        for pk, household in Person.objects.filter(
+            household_id__in=chunk, merged_into__isnull=True
+        ).values_list("pk", "household_id"):
+            nb.household_of[pk] = household
+    nb.households_loaded |= household_ids
+    nb.households_loaded |= set(persons)
+    trip_ids: set[int] = set()
+    for chunk in _chunks(persons):
+        trip_ids |= set(TripPassenger.objects.filter(person_id__in=chunk).values_list("trip_id", flat=True))
+    for chunk in _chunks(sorted(trip_ids)):
+        passengers = TripPassenger.objects.filter(trip_id__in=chunk).values_list(
+            "trip_id", "person_id", "seat", "carriage", "trip__mode", "trip__departs_at"
+        )
+        for trip, person, seat, carriage, mode, departs in passengers:
+            if mode == TransportMode.FLIGHT:
+                row = "".join(ch for ch in seat if ch.isdigit())
+                if not row:
+                    continue
+                entry = tracing.ManifestEntry(
+                    str(trip), person, tracing.TransportMode.FLIGHT, int(row), int(departs.timestamp())
+                )
+            else:
+                if not carriage:
+                    continue
+                entry = tracing.ManifestEntry(
+                    str(trip),
+                    person,
+                    tracing.TransportMode.TRAIN,
+                    carriage.lstrip("0") or "0",
+                    int(departs.timestamp()),
+                )
+            nb.manifest[(str(trip), person)] = entry
+
+
+def find_contacts(
+    case: Case, params: tracing.TracingParams
+) -> tuple[tracing.ExposureWindow, list[tracing.Contact], list[tracing.Contact]]:
+    """Close and secondary contacts of a case from the database (no writes)."""
+    tc = traced_case(case)
+    nb = Neighbourhood()
+    probe = tracing.exposure_window(tc, params, None)
+    if probe.rule == "none":
+        load_around(nb, {}, params.window_seconds, all_scans_of=[case.person_id])
+    index = nb.index() if nb.scans else None
+    first = index.first_scan_at(case.person_id) if index is not None else None
+    window = tracing.exposure_window(tc, params, first)
+    load_around(nb, {case.person_id: (window.start, window.end)}, params.window_seconds)
+    close = tracing.close_contacts(tc, nb.index(), nb.households(), nb.manifests(), params)
+    if close:
+        windows = {c.person_id: (c.first_exposed_at, params.now) for c in close}
+        load_around(nb, windows, params.window_seconds)
+    secondary = tracing.secondary_contacts(tc, close, nb.index(), nb.households(), nb.manifests(), params)
+    return window, close, secondary
+
+
+def evidence_json(evidence: Sequence[tracing.Evidence]) -> list[dict[str, Any]]:
+    out = []
+    for item in evidence[:EVIDENCE_KEPT]:
+        row = {k: v for k, v in dataclasses.asdict(item).items() if v is not None}
+        row["kind"] = item.kind.value
+        out.append(row)
+    return out
+
+
+@transaction.atomic
+def trace_case(case: Case, *, now: dt.datetime | None = None, window_minutes: int = 30) -> dict[str, int]:
+    """Store the case's contacts as suggestions. Decided contacts keep their decision (their evidence is
+    refreshed); suggestions no longer found are removed."""
+    params = tracing.TracingParams(
+        now=int((now or timezone.now()).timestamp()), window_seconds=window_minutes * 60
+    )
+    window, close, secondary = find_contacts(case, params)
+    existing = {c.person_id: c for c in Contact.objects.select_for_update().filter(case=case)}
+    found_ids: set[int] = set()
+    create: list[Contact] = []
+    update: list[Contact] = []
+    for contact in [*close, *secondary]:
+        found_ids.add(contact.person_id)
+        first = dt.datetime.fromtimestamp(contact.first_exposed_at, dt.UTC)
+        last = dt.datetime.fromtimestamp(max(e.exposed_at for e in contact.evidence), dt.UTC)
+        values = {
+            "degree": int(contact.degree),
+            "via_id": contact.evidence[0].via_person_id,
+            "kinds": sorted({e.kind.value for e in contact.evidence}),
+            "first_exposed_at": first,
+            "last_exposed_at": last,
+            "evidence": evidence_json(contact.evidence),
+            "evidence_count": len(contact.evidence),
+        }
+        row = existing.get(contact.person_id)
+        if row is None:
+            create.append(Contact(case=case, person_id=contact.person_id, **values))
+        else:
+            for key, value in values.items():
+                setattr(row, key, value)
+            update.append(row)
+    Contact.objects.bulk_create(create, batch_size=500)
+    if update:
+        Contact.objects.bulk_update(
+            update,
+            [
+                "degree",
+                "via_id",
+                "kinds",
+                "first_exposed_at",
+                "last_exposed_at",
+                "evidence",
+                "evidence_count",
+            ],
+            batch_size=500,
+        )
+    stale = [c.pk for p, c in existing.items() if p not in found_ids and c.status == ContactStatus.SUGGESTED]
+    Contact.objects.filter(pk__in=stale).delete()
+    Case.objects.filter(pk=case.pk).update(traced_at=timezone.now())
+    return {
+        "close": len(close),
+        "secondary": len(secondary),
+        "created": len(create),
+        "removed": len(stale),
+        "window_start": window.start,
+        "window_end": window.end,
+    }

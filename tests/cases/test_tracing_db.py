@@ -1,0 +1,156 @@
+"""Tracing from the database equals the brute-force oracle over every scan, household and manifest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from apps.cases import services, tracing
+from apps.cases.choices import CaseStatus, ContactStatus
+from apps.cases.models import Case, Contact, FollowUp, TransmissionLink, Trip, TripPassenger
+from apps.people.models import Person
+from apps.venues.models import Scan, Venue
+from core import tracing as core
+from tests.factories import COMMUNITY_A
+
+T0 = dt.datetime(2020, 2, 1, 8, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def town(person_factory: Any, officer_a: Any) -> dict[str, Any]:
+    """30 persons in 10 households, 4 venues, random scans over 5 days, one flight and one train."""
+    rng = random.Random(7)
+    persons = [
+        person_factory(actor=officer_a, area_code=COMMUNITY_A, household_ref=f"H{i % 10}") for i in range(30)
+    ]
+    venues = [
+        Venue.objects.create(name=f"V{i}", category="supermarket", area_id=COMMUNITY_A) for i in range(4)
+    ]
+    scans = []
+    for n in range(400):
+        at = T0 + dt.timedelta(minutes=rng.randrange(0, 5 * 24 * 60, 7))
+        scans.append(
+            Scan(person=rng.choice(persons), venue=rng.choice(venues), scanned_at=at, client_id=f"s{n}")
+        )
+    # Edge cases: exactly 30 minutes apart (a contact), 30 min 1 s apart (not), the same person twice.
+    p0, p1, p2 = persons[0], persons[1], persons[2]
+    edge = T0 + dt.timedelta(days=2)
+    scans += [
+        Scan(person=p0, venue=venues[0], scanned_at=edge, client_id="e0"),
+        Scan(person=p1, venue=venues[0], scanned_at=edge + dt.timedelta(minutes=30), client_id="e1"),
+        Scan(
+            person=p2, venue=venues[0], scanned_at=edge - dt.timedelta(minutes=30, seconds=1), client_id="e2"
+        ),
+        Scan(person=p1, venue=venues[0], scanned_at=edge + dt.timedelta(minutes=5), client_id="e3"),
+    ]
+    Scan.objects.bulk_create(scans)
+    flight = Trip.objects.create(mode="flight", number="CA123", departs_at=T0 + dt.timedelta(days=1))
+    train = Trip.objects.create(mode="train", number="G71", departs_at=T0 + dt.timedelta(days=3))
+    for i, person in enumerate(persons[:12]):
+        TripPassenger.objects.create(trip=flight, person=person, seat=f"{10 + i}{'ABCDEF'[i % 6]}")
+    for i, person in enumerate(persons[10:20]):
+        TripPassenger.objects.create(trip=train, person=person, carriage=f"0{i % 3}")
+    return {"persons": persons, "venues": venues}
+
+
+def _oracle(case: Case, params: core.TracingParams) -> tuple[list[core.Contact], list[core.Contact]]:
+    rows = [
+        (pk, p, v, int(t.timestamp()))
+        for pk, p, v, t in Scan.objects.values_list("pk", "person_id", "venue_id", "scanned_at")
+    ]
+    households = dict(Person.objects.filter(household__isnull=False).values_list("pk", "household_id"))
+    nb = tracing.Neighbourhood()
+    tracing.load_around(nb, dict.fromkeys(Person.objects.values_list("pk", flat=True), (0, 4000000000)), 0)
+    manifest = list(nb.manifest.values())
+    tc = tracing.traced_case(case)
+    close = core.close_contacts_bruteforce(tc, rows, households, manifest, params)
+    secondary = core.secondary_contacts_bruteforce(tc, rows, households, manifest, params)
+    return close, secondary
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("who", "onset_days", "isolated_days"), [(0, 2, 4), (1, 3, None), (5, None, None), (12, 1, 2)]
+)
+def test_tracing_from_the_database_equals_the_oracle(
+    town: dict[str, Any], epi: Any, who: int, onset_days: int | None, isolated_days: int | None
+) -> None:
+    person = town["persons"][who]
+    case = services.case_report(actor=epi, person=person, status=CaseStatus.SUSPECTED)
+    # No onset and no report: the window starts at the case's first scan (a case with no onset date).
+    case.onset_date = None if onset_days is None else (T0 + dt.timedelta(days=onset_days)).date()
+    case.reported_at = None if onset_days is None else case.reported_at
+    case.isolated_at = None if isolated_days is None else T0 + dt.timedelta(days=isolated_days)
+    case.save()
+    params = core.TracingParams(now=int((T0 + dt.timedelta(days=6)).timestamp()))
+    _, close, secondary = tracing.find_contacts(case, params)
+    expected_close, expected_secondary = _oracle(case, params)
+    assert close == expected_close
+    assert secondary == expected_secondary
+    assert close, "the generated town should give this case contacts"
+
+
+@pytest.mark.django_db
+def test_the_window_edge_is_a_contact_and_one_second_more_is_not(town: dict[str, Any], epi: Any) -> None:
+    p0, p1, p2 = town["persons"][:3]
+    case = services.case_report(
+        actor=epi, person=p0, status=CaseStatus.SUSPECTED, onset_date=(T0 + dt.timedelta(days=3)).date()
+    )
+    params = core.TracingParams(now=int((T0 + dt.timedelta(days=6)).timestamp()))
+    _, close, _ = tracing.find_contacts(case, params)
+    edge = int((T0 + dt.timedelta(days=2)).timestamp())
+    venue = town["venues"][0].pk
+    p1_items = [
+        e
+        for c in close
+        if c.person_id == p1.pk
+        for e in c.evidence
+        if e.source_scan_time == edge and e.venue_id == venue
+    ]
+    assert sorted(e.overlap_seconds for e in p1_items) == [0, 25 * 60]  # scanned twice: two evidence items
+    p2_items = [e for c in close if c.person_id == p2.pk for e in c.evidence if e.source_scan_time == edge]
+    assert p2_items == []
+
+
+@pytest.mark.django_db
+def test_confirming_a_suggested_contact_opens_follow_up_and_links_cases(
+    town: dict[str, Any], epi: Any
+) -> None:
+    p0, p1 = town["persons"][:2]
+    case = services.case_report(
+        actor=epi, person=p0, status=CaseStatus.SUSPECTED, onset_date=(T0 + dt.timedelta(days=3)).date()
+    )
+    result = tracing.trace_case(case, now=T0 + dt.timedelta(days=6))
+    assert result["close"] > 0
+    other = services.case_report(actor=epi, person=p1, status=CaseStatus.SUSPECTED)
+    contact = Contact.objects.get(case=case, person=p1)
+    assert contact.status == ContactStatus.SUGGESTED and contact.evidence
+    services.contact_decide(actor=epi, contact=contact, confirm=True, note="流调确认")
+    follow = FollowUp.objects.get(contact=contact)
+    assert follow.until == timezone.localtime(contact.last_exposed_at).date() + dt.timedelta(days=14)
+    assert TransmissionLink.objects.filter(infector=case, infectee=other, source="contact").exists()
+    # Re-tracing keeps the decision.
+    tracing.trace_case(case, now=T0 + dt.timedelta(days=6))
+    assert Contact.objects.get(pk=contact.pk).status == ContactStatus.CONFIRMED
+
+
+@pytest.mark.django_db
+def test_an_epidemiologist_of_another_district_cannot_decide(
+    town: dict[str, Any], epi: Any, epi_b: Any
+) -> None:
+    from apps.common.errors import Forbidden
+
+    case = services.case_report(
+        actor=epi,
+        person=town["persons"][0],
+        status=CaseStatus.SUSPECTED,
+        onset_date=(T0 + dt.timedelta(days=3)).date(),
+    )
+    tracing.trace_case(case, now=T0 + dt.timedelta(days=6))
+    contact = Contact.objects.filter(case=case).first()
+    with pytest.raises(Forbidden):
+        services.contact_decide(actor=epi_b, contact=contact, confirm=True)
