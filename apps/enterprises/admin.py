@@ -1,0 +1,18 @@
+from django.contrib import admin
+
+from apps.enterprises.models import Department, Policy, TicketCategory
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("code", "name", "head")
+
+
+@admin.register(TicketCategory)
+class TicketCategoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("code", "name", "department", "sla_hours", "working_time")
+
+
+@admin.register(Policy)
+class PolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("code", "title", "category", "active")

@@ -1,0 +1,343 @@
+"""Reads of the enterprises app, always scoped to the caller's jurisdiction in SQL, and the aggregates behind
+the economic dashboard (rates by any grouping in one GROUP BY, the curve over time in another)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import fields as dc_fields
+from typing import Any
+
+from django.db.models import Count, F, FloatField, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from apps.accounts.choices import Perm
+from apps.accounts.models import User
+from apps.accounts.scoping import area_q
+from apps.common.errors import NotFound
+from apps.enterprises.choices import Status, TicketStatus
+from apps.enterprises.models import (
+    Commitment,
+    Enterprise,
+    EnterpriseReason,
+    Inspection,
+    Policy,
+    PolicyDelivery,
+    PowerReading,
+    ServicePlan,
+    StatusChange,
+    Ticket,
+)
+from apps.enterprises.services import enterprise_attrs
+from core import policies as policy_rules
+from core import sla
+from core.geocodes import AreaCodeError, scope_prefix
+from core.resumption import GroupField, GroupKey, ResumptionRates
+
+FLAGGED = ("reported_without_power", "power_without_report")
+# core.resumption's grouping names -> our columns
+GROUP_COLUMNS: dict[str, str] = {
+    "district": "district",
+    "industry_section": "industry_section",
+    "size_class": "size_class",
+    "above_designated_size": "above_designated",
+}
+
+
+def _area_prefix(qs: QuerySet[Any], area: str, field: str = "area") -> QuerySet[Any]:
+    if not area:
+        return qs
+    try:
+        return qs.filter(**{f"{field}__code__startswith": scope_prefix(area)})
+    except AreaCodeError:
+        return qs.none()
+
+
+def enterprises_list(
+    *,
+    user: User,
+    query: str = "",
+    area: str = "",
+    industry: str = "",
+    size: str = "",
+    status: str = "",
+    above: str = "",
+    reason: str = "",
+    perm: str = Perm.ENTERPRISE_VIEW,
+) -> QuerySet[Enterprise]:
+    qs = Enterprise.objects.visible_to(user, perm).filter(active=True).select_related("area")
+    text = query.strip()
+    if text:
+        code = "".join(text.split()).upper()
+        qs = qs.filter(Q(credit_code=code) | Q(name__icontains=text))
+    qs = _area_prefix(qs, area)
+    if industry:
+        qs = qs.filter(industry_section=industry)
+    if size:
+        qs = qs.filter(size_class=size)
+    if status == "not_fully":
+        qs = qs.exclude(status=Status.FULLY)
+    elif status:
+        qs = qs.filter(status=status)
+    if above in ("1", "true", "yes"):
+        qs = qs.filter(above_designated=True)
+    if reason:
+        qs = qs.filter(pk__in=EnterpriseReason.objects.filter(reason=reason).values("enterprise_id"))
+    return qs.order_by("id")
+
+
+def enterprise_get(*, user: User, pk: int, perm: str = Perm.ENTERPRISE_VIEW) -> Enterprise:
+    enterprise = (
+        Enterprise.objects.visible_to(user, perm).select_related("area", "liaison").filter(pk=pk).first()
+    )
+    if enterprise is None:
+        # The same answer for "does not exist" and "not yours": no probing of other districts.
+        raise NotFound("enterprise_not_found", "no such enterprise in your jurisdiction")
+    return enterprise
+
+
+def enterprise_detail(*, enterprise: Enterprise) -> dict[str, Any]:
+    """Everything the detail page and API show beside the registry fields (a fixed number of queries)."""
+    reasons = list(enterprise.reasons.order_by("reason"))
+    return {
+        "reasons": reasons,
+        "history": list(enterprise.status_changes.select_related("actor")[:50]),
+        "commitments": list(enterprise.commitments.all()[:20]),
+        "inspections": list(
+            Inspection.objects.filter(enterprise=enterprise).select_related("inspector")[:20]
+        ),
+        "plan": ServicePlan.objects.filter(enterprise=enterprise).select_related("updated_by").first(),
+        "visits": list(enterprise.visits.select_related("official")[:20]),
+        "deliveries": list(enterprise.policy_deliveries.select_related("policy")[:50]),
+        "policies": policy_matches(enterprise=enterprise, reasons=[r.reason for r in reasons]),
+        "power": list(enterprise.power_readings.all()[:12]),
+        "tickets": list(enterprise.tickets.select_related("category", "department")[:20]),
+    }
+
+
+def policy_matches(*, enterprise: Enterprise, reasons: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """Every active policy with whether the enterprise qualifies and why (core.policies)."""
+    catalogue = list(Policy.objects.filter(active=True).order_by("code"))
+    attrs = enterprise_attrs(enterprise, reasons)
+    matches = policy_rules.match_policies(((str(p.pk), p.rule) for p in catalogue), attrs)
+    by_pk = {str(p.pk): p for p in catalogue}
+    return [
+        {"policy": by_pk[m.policy_id], "eligible": m.eligible, "explanations": m.explanations}
+        for m in matches
+    ]
+
+
+# --- rates (开工复工率) ---
+
+
+def _rates_rows(user: User, area: str = "") -> list[dict[str, Any]]:
+    """One GROUP BY over every grouping column: at most districts × 20 sections × 4 sizes × 2 rows."""
+    qs = _area_prefix(Enterprise.objects.visible_to(user).filter(active=True), area)
+    resumed = ~Q(status=Status.NOT_RESUMED)
+    return list(
+        qs.values(*GROUP_COLUMNS.values())
+        .annotate(
+            n=Count("id"),
+            fully=Count("id", filter=Q(status=Status.FULLY)),
+            partly=Count("id", filter=Q(status=Status.PARTLY)),
+            staff=Sum("employees"),
+            staff_back=Sum(F("employees") * F("staff_share_back"), filter=resumed, output_field=FloatField()),
+            capacity=Sum("capacity_used", filter=resumed),
+        )
+        .order_by()
+    )
+
+
+def roll_up(
+    rows: Iterable[dict[str, Any]], by: Sequence[GroupField] = (), *, above_designated_only: bool = False
+) -> dict[GroupKey, ResumptionRates]:
+    """Sum grouped counts into core.resumption's ResumptionRates per key (same keys as resumption_rates)."""
+    acc: dict[GroupKey, dict[str, Any]] = {}
+    for r in rows:
+        if above_designated_only and not r["above_designated"]:
+            continue
+        key: GroupKey = tuple(r[GROUP_COLUMNS[f]] for f in by)
+        a = acc.setdefault(key, dict.fromkeys(f.name for f in dc_fields(ResumptionRates)))
+        for name, value in (
+            ("active", r["n"]),
+            ("fully", r["fully"]),
+            ("partly", r["partly"]),
+            ("not_resumed", r["n"] - r["fully"] - r["partly"]),
+            ("employees", r["staff"] or 0),
+            ("employees_back", float(r["staff_back"] or 0.0)),
+            ("capacity_sum_resumed", float(r["capacity"] or 0.0)),
+        ):
+            a[name] = (a[name] or 0) + value
+    return {k: ResumptionRates(**v) for k, v in acc.items()}
+
+
+def resumption_rates(
+    *, user: User, by: Sequence[GroupField] = (), above_designated_only: bool = False, area: str = ""
+) -> dict[GroupKey, ResumptionRates]:
+    return roll_up(_rates_rows(user, area), by, above_designated_only=above_designated_only)
+
+
+def resumption_curve(
+    *, user: User, start: dt.date | None = None, end: dt.date | None = None, area: str = ""
+) -> list[dict[str, Any]]:
+    """Resumed and fully resumed counts and rates per day, for all and for 四上 enterprises.
+
+    One GROUP BY day over the status history's deltas and a running sum. The denominator is today's active
+    registry in scope (the registry barely moves over weeks; a register of past registrations is not kept).
+    """
+    changes = _area_prefix(StatusChange.objects.filter(area_q(user, Perm.ENTERPRISE_VIEW)), area)
+    per_day = list(
+        changes.values("day", "above_designated")
+        .annotate(r=Sum("delta_resumed"), f=Sum("delta_fully"))
+        .order_by("day")
+    )
+    denominators = _area_prefix(
+        Enterprise.objects.filter(area_q(user, Perm.ENTERPRISE_VIEW), active=True), area
+    )
+    totals = denominators.aggregate(n=Count("id"), above=Count("id", filter=Q(above_designated=True)))
+    end = end or timezone.localdate()
+    days: dict[dt.date, list[int]] = {}
+    for row in per_day:
+        d = days.setdefault(row["day"], [0, 0, 0, 0])
+        d[0] += row["r"] or 0
+        d[1] += row["f"] or 0
+        if row["above_designated"]:
+            d[2] += row["r"] or 0
+            d[3] += row["f"] or 0
+    if not days:
+        return []
+    first = min(days) if start is None else start
+    running = [0, 0, 0, 0]
+    for day in sorted(days):
+        if day < first:
+            running = [a + b for a, b in zip(running, days[day], strict=True)]
+    out = []
+    day = first
+    while day <= end:
+        running = [a + b for a, b in zip(running, days.get(day, [0, 0, 0, 0]), strict=True)]
+        n, above = totals["n"], totals["above"]
+        out.append(
+            {
+                "day": day,
+                "resumed": running[0],
+                "fully": running[1],
+                "active": n,
+                "resumed_rate": running[0] / n if n else None,
+                "fully_rate": running[1] / n if n else None,
+                "above_resumed": running[2],
+                "above_active": above,
+                "above_resumed_rate": running[2] / above if above else None,
+            }
+        )
+        day += dt.timedelta(days=1)
+    return out
+
+
+# --- the non-resumed list (未复工企业清单) ---
+
+
+def nonresumed_list(
+    *,
+    user: User,
+    reason: str = "",
+    area: str = "",
+    liaison: str = "",
+    no_plan: bool = False,
+) -> QuerySet[Enterprise]:
+    qs = enterprises_list(user=user, area=area, status="not_fully", reason=reason).select_related("liaison")
+    if liaison == "none":
+        qs = qs.filter(liaison__isnull=True)
+    if no_plan:
+        qs = qs.filter(service_plan__isnull=True)
+    return qs.prefetch_related(Prefetch("reasons", queryset=EnterpriseReason.objects.order_by("reason")))
+
+
+def reasons_summary(*, user: User, area: str = "") -> list[dict[str, Any]]:
+    """Non-resumed enterprises per reason (an enterprise may give several reasons)."""
+    qs = EnterpriseReason.objects.filter(
+        area_q(user, Perm.ENTERPRISE_VIEW, field="enterprise__area"),
+        enterprise__active=True,
+    ).exclude(enterprise__status=Status.FULLY)
+    qs = _area_prefix(qs, area, field="enterprise__area")
+    return list(qs.values("reason").annotate(n=Count("id")).order_by("-n", "reason"))
+
+
+def power_flags(*, user: User, area: str = "") -> QuerySet[PowerReading]:
+    qs = PowerReading.objects.filter(area_q(user, Perm.ENTERPRISE_VIEW), outcome__in=FLAGGED)
+    return _area_prefix(qs, area).select_related("enterprise").order_by("-period_start", "enterprise_id")
+
+
+def policies_list(*, active_only: bool = False) -> QuerySet[Policy]:
+    qs = Policy.objects.all()
+    return qs.filter(active=True) if active_only else qs
+
+
+def policy_uptake(*, user: User) -> list[dict[str, Any]]:
+    qs = PolicyDelivery.objects.filter(area_q(user, Perm.ENTERPRISE_VIEW, field="enterprise__area"))
+    return list(
+        qs.values("policy__code", "policy__title", "uptake").annotate(n=Count("id")).order_by("policy__code")
+    )
+
+
+# --- hotline ---
+
+
+def tickets_list(
+    *,
+    user: User,
+    status: str = "",
+    department: str = "",
+    overdue: bool = False,
+    level: str = "",
+    area: str = "",
+) -> QuerySet[Ticket]:
+    qs = Ticket.objects.visible_to(user).select_related("enterprise", "category", "department")
+    if status:
+        qs = qs.filter(status=status)
+    if department:
+        qs = qs.filter(department__code=department)
+    if overdue:
+        qs = qs.filter(status=TicketStatus.OPEN, due_at__lt=timezone.now())
+    if level.isdigit():
+        qs = qs.filter(level=int(level))
+    return _area_prefix(qs, area).order_by("-opened_at", "-id")
+
+
+def ticket_get(*, user: User, pk: int) -> Ticket:
+    ticket = (
+        Ticket.objects.visible_to(user)
+        .select_related("enterprise", "category", "department", "opened_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if ticket is None:
+        raise NotFound("ticket_not_found", "no such ticket in your jurisdiction")
+    return ticket
+
+
+def sla_report(*, user: User, days: int = 90, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """core.sla's per-department report over the tickets the user sees, opened in the last `days` days."""
+    from apps.enterprises.hotline import hq_after
+
+    at = now or timezone.now()
+    rows = (
+        Ticket.objects.visible_to(user)
+        .filter(opened_at__gte=at - dt.timedelta(days=days))
+        .values_list("department__name", "opened_at", "due_at", "resolved_at", "satisfaction")
+    )
+    facts = [sla.TicketFacts(d, o, due, r, s) for d, o, due, r, s in rows]
+    report = sla.sla_report(facts, at, headquarters_after=hq_after())
+    return [
+        {
+            "department": name,
+            "sla": r,
+            "hq": r.open_by_level.get(sla.EscalationLevel.HEADQUARTERS, 0),
+            "head": r.open_by_level.get(sla.EscalationLevel.DEPARTMENT_HEAD, 0),
+        }
+        for name, r in report.items()
+    ]
+
+
+def recent_commitments(*, user: User, limit: int = 10) -> list[Commitment]:
+    qs = Commitment.objects.filter(area_q(user, Perm.ENTERPRISE_VIEW, field="enterprise__area"))
+    return list(qs.select_related("enterprise").order_by("-filed_at", "-id")[:limit])
