@@ -28,11 +28,7 @@ class Perm(models.TextChoices):
     PERSON_EXPORT = "person.export", _("Export persons")
     PERSON_MERGE = "person.merge", _("Merge duplicate persons")
     AUDIT_VIEW = "audit.view", _("Read the audit log")
-    CASE_VIEW = "case.view", _("See cases, contacts and clusters")
-    CASE_CHANGE = "case.change", _("Report cases and move them through their life cycle")
-    LAB_IMPORT = "lab.import", _("Import lab results")
-    CONTACT_DECIDE = "contact.decide", _("Confirm or dismiss contact suggestions")
-    EPI_VIEW = "epi.view", _("See the epidemiology dashboard")
+    AREA_MANAGE = "area.manage", _("Import and change areas")
     CODE_VIEW = "code.view", _("See health codes and colour counts")
     CODE_VERIFY = "code.verify", _("Verify health codes online")
     CODE_OVERRIDE = "code.override", _("Request and approve code overrides")
@@ -102,6 +98,7 @@ ROLE_PERMS: dict[str, set[str]] = {
         Perm.PERSON_VIEW,
         Perm.PERSON_EXPORT,
         Perm.AUDIT_VIEW,
+        Perm.AREA_MANAGE,
         Perm.CODE_VIEW,
         Perm.CODE_RULES,
         Perm.VENUE_VIEW,

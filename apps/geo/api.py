@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
 
-from apps.common.errors import NotFound
+from apps.accounts.choices import Perm
+from apps.accounts.scoping import has_perm_anywhere
+from apps.common.errors import Forbidden, NotFound
 from apps.geo import selectors
 from apps.geo.models import Area
+from apps.geo.services import areas_import
 
 router = Router(tags=["areas"])
 
@@ -25,6 +29,22 @@ class AreaOut(Schema):
 class AreaDetailOut(AreaOut):
     boundary: dict[str, Any] | None
     ancestors: list[AreaOut]
+
+
+class AreaImportOut(Schema):
+    total_rows: int
+    saved_rows: int
+    errors: list[dict[str, Any]]
+
+
+@router.post("/import", response=AreaImportOut)
+def area_import(request: HttpRequest, file: File[UploadedFile]) -> Any:
+    """Import areas from CSV/XLSX (columns 区划代码/code, 名称/name_zh, 英文名称/name_en, 边界/boundary as GeoJSON).
+    Re-importing updates names and boundaries; every bad row is reported with its line."""
+    if not has_perm_anywhere(request.user, Perm.AREA_MANAGE):  # type: ignore[arg-type]
+        raise Forbidden("area_import_forbidden", "your role may not import areas")
+    return areas_import(data=file.read(), filename=file.name or "areas.csv", actor=request.user,  # type: ignore[arg-type]
+                        request=request)
 
 
 @router.get("", response=list[AreaOut])

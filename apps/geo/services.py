@@ -8,7 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.http import HttpRequest
 
+from apps.accounts.audit import audit_record
+from apps.accounts.choices import AuditAction, Perm
+from apps.accounts.models import User
+from apps.accounts.scoping import has_perm_at
 from apps.common.errors import ValidationFailed
 from apps.geo.models import Area
 from core import geocodes, tabular
@@ -50,7 +55,10 @@ def areas_upsert(rows: Iterable[Mapping[str, Any]]) -> int:
     return len(items)
 
 
-def areas_import(*, data: bytes, filename: str) -> AreaImportReport:
+def areas_import(*, data: bytes, filename: str, actor: User | None = None,
+                 request: HttpRequest | None = None) -> AreaImportReport:
+    """Import areas from CSV/XLSX; every bad row is reported with its line; with an actor, only areas inside the
+    actor's area-management grants are accepted, and the import is audited."""
     try:
         header, rows = tabular.read_table(data, filename)
         columns = tabular.resolve_mapping(header, AREA_ALIASES)
@@ -80,6 +88,9 @@ def areas_import(*, data: bytes, filename: str) -> AreaImportReport:
         if parent and parent not in known and parent not in file_codes:
             report.errors.append({"line": line, "field": "code", "message": f"unknown parent area {parent}"})
             continue
+        if actor is not None and not has_perm_at(actor, Perm.AREA_MANAGE, code):
+            report.errors.append({"line": line, "field": "code", "message": f"{code} lies outside your jurisdiction"})
+            continue
         if not values["name_zh"].strip():
             report.errors.append({"line": line, "field": "name_zh", "message": "name is required"})
             continue
@@ -96,12 +107,16 @@ def areas_import(*, data: bytes, filename: str) -> AreaImportReport:
                       "name_en": values.get("name_en", "").strip(), "boundary": boundary})
     # A child whose parent row was rejected cannot be saved either: report it instead of failing.
     accepted = known | {c["code"] for c in clean}
-    for item in list(clean):
+    for item in sorted(clean, key=lambda c: len(c["code"])):  # parents first, so a rejection cascades down
         parent = geocodes.parent_code(item["code"])
         if parent and parent not in accepted:
             clean.remove(item)
+            accepted.discard(item["code"])
             report.errors.append({"line": next(line for line, v in parsed if v["code"].strip() == item["code"]),
                                   "field": "code", "message": f"its parent {parent} was rejected"})
     report.saved_rows = areas_upsert(clean)
     report.errors.sort(key=lambda e: e["line"])
+    if actor is not None:
+        audit_record(actor=actor, action=AuditAction.IMPORT, object_type="geo.area", object_repr=filename[:200],
+                     after={"saved": report.saved_rows, "errors": len(report.errors)}, request=request)
     return report
