@@ -1,0 +1,184 @@
+"""API of dekad indicators (十天一调度): catalogue, targets, reports, progress, flags, ranking, chart series."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Router, Schema
+
+from apps.common.errors import ValidationFailed
+from apps.common.pagination import Page, paginate
+from apps.indicators import selectors, services
+from apps.indicators.exports import progress_export
+from apps.indicators.models import Report
+from core import dekad as dk
+
+router = Router(tags=["indicators"])
+
+
+class IndicatorIO(Schema):
+    code: str
+    name_zh: str
+    name_en: str = ""
+    unit: str
+    frequency: str = "dekad"
+    kind: str = "flow"
+    grace_days: int = 3
+    order: int = 0
+    active: bool = True
+
+
+class TargetIn(Schema):
+    area_code: str
+    year: int
+    value: Decimal
+
+
+class ReportIn(Schema):
+    indicator: str
+    area_code: str
+    dekad: str
+    value: Decimal
+    note: str = ""
+
+
+class ReportOut(Schema):
+    id: int
+    indicator: str
+    area_code: str
+    dekad: str
+    value: Decimal
+    state: str
+    days_late: int
+    submitted_on: dt.date
+    note: str
+
+    @staticmethod
+    def resolve_indicator(obj: Report) -> str:
+        return obj.indicator.code
+
+    @staticmethod
+    def resolve_area_code(obj: Report) -> str:
+        return obj.area_id
+
+
+class ProgressOut(Schema):
+    indicator_code: str
+    indicator_name: str
+    unit: str
+    district_code: str
+    district_name: str
+    dekad_key: str
+    value: float | None
+    year_to_date: float | None
+    target: float | None
+    progress: float | None
+    time_progress: float
+    yoy: float | None
+    state: str
+    days_late: int
+
+
+class RankingOut(Schema):
+    district_code: str
+    district_name: str
+    value: float | None
+    progress: float | None
+    yoy: float | None
+    rank: int | None
+
+
+def _period(dekad: str) -> dk.Dekad:
+    if not dekad:
+        return dk.last_due(timezone.localdate())
+    try:
+        return dk.parse(dekad)
+    except ValueError as exc:
+        raise ValidationFailed("invalid_dekad", str(exc)) from None
+
+
+@router.get("", response=list[IndicatorIO])
+def indicator_list(request: HttpRequest) -> Any:
+    return selectors.indicators_active()
+
+
+@router.post("", response={201: IndicatorIO})
+def indicator_upsert(request: HttpRequest, body: IndicatorIO) -> Any:
+    return 201, services.indicator_upsert(actor=request.user, request=request, **body.dict())  # type: ignore[arg-type]
+
+
+@router.get("/reports", response=Page[ReportOut])
+def report_list(
+    request: HttpRequest,
+    indicator: str = "",
+    area: str = "",
+    dekad: str = "",
+    state: str = "",
+    page: int = 1,
+    page_size: int = 100,
+) -> Any:
+    qs = selectors.reports_list(user=request.user, indicator=indicator, area=area, dekad=dekad, state=state)  # type: ignore[arg-type]
+    return paginate(qs, page, page_size)
+
+
+@router.post("/reports", response={201: ReportOut})
+def report_submit(request: HttpRequest, body: ReportIn) -> Any:
+    """Report a district's value for a dekad ("YYYY-MM-P", P = 1 上旬, 2 中旬, 3 下旬); late ones are flagged."""
+    indicator = selectors.indicator_get(code=body.indicator)
+    report = services.report_submit(
+        actor=request.user,
+        indicator=indicator,
+        area_code=body.area_code,  # type: ignore[arg-type]
+        dekad=body.dekad,
+        value=body.value,
+        note=body.note,
+        request=request,
+    )
+    return 201, report
+
+
+@router.get("/progress", response=list[ProgressOut])
+def progress(request: HttpRequest, dekad: str = "", indicator: str = "") -> Any:
+    """Progress against target, year-on-year and report state per district; default: the last dekad due."""
+    rows = selectors.dekad_progress(user=request.user, period=_period(dekad), indicator=indicator)  # type: ignore[arg-type]
+    return [asdict(r) for r in rows]
+
+
+@router.get("/flags", response=list[ProgressOut])
+def flags(request: HttpRequest, dekad: str = "") -> Any:
+    """Missing and late reports for a dekad."""
+    return [asdict(r) for r in selectors.report_flags(user=request.user, dekad=_period(dekad))]  # type: ignore[arg-type]
+
+
+@router.get("/export")
+def export(request: HttpRequest, dekad: str = "", format: str = "csv") -> HttpResponse:
+    return progress_export(user=request.user, period=_period(dekad), fmt=format, request=request)  # type: ignore[arg-type]
+
+
+@router.get("/{code}/ranking", response=list[RankingOut])
+def ranking(request: HttpRequest, code: str, dekad: str = "") -> Any:
+    selectors.indicator_get(code=code)
+    return [
+        asdict(r)
+        for r in selectors.indicator_ranking(user=request.user, indicator=code, period=_period(dekad))
+    ]  # type: ignore[arg-type]
+
+
+@router.get("/{code}/series")
+def series(request: HttpRequest, code: str, year: int = 0) -> Any:
+    indicator = selectors.indicator_get(code=code)
+    return selectors.indicator_series(
+        user=request.user, indicator=indicator, year=year or timezone.localdate().year
+    )  # type: ignore[arg-type]
+
+
+@router.put("/{code}/targets", response=TargetIn)
+def target_set(request: HttpRequest, code: str, body: TargetIn) -> Any:
+    indicator = selectors.indicator_get(code=code)
+    t = services.target_set(actor=request.user, indicator=indicator, request=request, **body.dict())  # type: ignore[arg-type]
+    return {"area_code": t.area_id, "year": t.year, "value": t.value}
