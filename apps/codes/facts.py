@@ -148,9 +148,9 @@ def _own_facts_on(person_ids: list[int], today: date, ruleset: RuleSet) -> dict[
         checked[pid].add(day)
         if symptoms:
             add(pid, "symptoms_declared", [day])
-    for pid, start, end in CheckInObligation.objects.filter(person_id__in=person_ids, end__gt=since).values_list(
-        "person_id", "start", "end"
-    ):
+    for pid, start, end in CheckInObligation.objects.filter(
+        person_id__in=person_ids, end__gt=since
+    ).values_list("person_id", "start", "end"):
         # Today is not missed yet: the person has until midnight.
         last = min(end, today)
         d = max(start, since)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import math
 from datetime import datetime
 
 from django.db import transaction
@@ -40,16 +41,23 @@ def key_rotate(*, now: datetime | None = None) -> SigningKeyRow:
     )
 
 
+def _retired_epoch(retired: datetime | None) -> int | None:
+    # Codes carry whole seconds: one issued in the second of the rotation must still verify.
+    return math.ceil(retired.timestamp()) if retired is not None else None
+
+
 def public_keys() -> dict[str, signing.PublicKeyInfo]:
     return {
-        kid: signing.PublicKeyInfo(bytes(raw), int(retired.timestamp()) if retired else None)
+        kid: signing.PublicKeyInfo(bytes(raw), _retired_epoch(retired))
         for kid, raw, retired in SigningKeyRow.objects.values_list("kid", "public_raw", "retired_at")
     }
 
 
 def public_keys_document() -> dict[str, object]:
     """The published key list: what checkpoint devices cache (raw Ed25519 keys, base64url)."""
-    rows = SigningKeyRow.objects.order_by("created_at").values_list("kid", "public_raw", "created_at", "retired_at")
+    rows = SigningKeyRow.objects.order_by("created_at").values_list(
+        "kid", "public_raw", "created_at", "retired_at"
+    )
     return {
         "alg": "Ed25519",
         "keys": [
@@ -58,7 +66,7 @@ def public_keys_document() -> dict[str, object]:
                 "x": base64.urlsafe_b64encode(bytes(raw)).decode("ascii").rstrip("="),
                 "created_at": created.isoformat(),
                 "retired_at": retired.isoformat() if retired else None,
-                "retired_at_epoch": int(retired.timestamp()) if retired else None,
+                "retired_at_epoch": _retired_epoch(retired),
             }
             for kid, raw, created, retired in rows
         ],

@@ -16,7 +16,9 @@ class RuleSetVersion(models.Model):
     effective_from = models.DateField(_("effective from"), unique=True)
     params = models.JSONField(_("parameters"))
     note = models.TextField(_("note"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -29,7 +31,9 @@ class RuleSetVersion(models.Model):
 class HealthCode(models.Model):
     """The current code of one person: the computed colour, any override on top, and why."""
 
-    person = models.OneToOneField("people.Person", primary_key=True, on_delete=models.CASCADE, related_name="code")
+    person = models.OneToOneField(
+        "people.Person", primary_key=True, on_delete=models.CASCADE, related_name="code"
+    )
     # Denormalised from the person so colour counts by area need no join.
     area = models.ForeignKey("geo.Area", on_delete=models.PROTECT, related_name="+", db_constraint=False)
     colour = models.CharField(_("colour"), max_length=6, choices=Colour.choices)
@@ -37,7 +41,9 @@ class HealthCode(models.Model):
     reasons = models.JSONField(default=list)  # [{code, colour, zh, en, until}]
     changes_on = models.DateField(_("changes on"), null=True, blank=True)
     ruleset_version = models.CharField(max_length=64)
-    override = models.ForeignKey("Override", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    override = models.ForeignKey(
+        "Override", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     computed_at = models.DateTimeField()
 
     class Meta:

@@ -128,7 +128,14 @@ def _recompute_chunk(
     existing = {
         row[0]: row[1:]
         for row in HealthCode.objects.filter(person_id__in=ids).values_list(
-            "person_id", "area_id", "colour", "computed_colour", "reasons", "changes_on", "ruleset_version", "override_id"
+            "person_id",
+            "area_id",
+            "colour",
+            "computed_colour",
+            "reasons",
+            "changes_on",
+            "ruleset_version",
+            "override_id",
         )
     }
     version = ruleset.version
@@ -139,7 +146,11 @@ def _recompute_chunk(
             computed, reasons, changes_on = "green", [], None
         else:
             result = evaluate(f, ruleset)
-            computed, reasons, changes_on = result.colour.value, _reason_json(result.reasons), result.changes_on
+            computed, reasons, changes_on = (
+                result.colour.value,
+                _reason_json(result.reasons),
+                result.changes_on,
+            )
         oid = overrides.get(pid)
         colour = override_colour[oid] if oid is not None else computed
         if colour != "green":
@@ -147,7 +158,19 @@ def _recompute_chunk(
         new = (area, colour, computed, reasons, changes_on, version, oid)
         if existing.get(pid) == new:
             continue
-        out.append([pid, area, colour, computed, json.dumps(reasons, ensure_ascii=False), changes_on, version, oid, now])
+        out.append(
+            [
+                pid,
+                area,
+                colour,
+                computed,
+                json.dumps(reasons, ensure_ascii=False),
+                changes_on,
+                version,
+                oid,
+                now,
+            ]
+        )
     stats.persons += len(rows)
     if out:
         _upsert_codes(out)
@@ -174,7 +197,8 @@ def _upsert_codes(rows: list[list[Any]]) -> None:
             return
         marks = ", ".join(["%s"] * len(_CODE_COLUMNS))
         cursor.executemany(
-            f"INSERT INTO {table} ({cols}) VALUES ({marks}) ON CONFLICT (person_id) DO UPDATE SET {updates}", rows
+            f"INSERT INTO {table} ({cols}) VALUES ({marks}) ON CONFLICT (person_id) DO UPDATE SET {updates}",
+            rows,
         )
 
 
@@ -192,7 +216,9 @@ def code_issue_qr(*, code: HealthCode, now: datetime | None = None) -> tuple[str
     now = now or timezone.now()
     expires = now + CODE_TTL
     if code.changes_on is not None:
-        change = datetime.combine(code.changes_on, datetime.min.time(), tzinfo=timezone.get_current_timezone())
+        change = datetime.combine(
+            code.changes_on, datetime.min.time(), tzinfo=timezone.get_current_timezone()
+        )
         expires = min(expires, max(change, now + timedelta(minutes=1)))
     if code.override is not None:
         expires = min(expires, max(code.override.valid_until, now + timedelta(minutes=1)))
@@ -221,7 +247,9 @@ def ruleset_create(
         rs = RuleSet.from_dict(params)
     except RuleSetError as exc:
         raise ValidationFailed(
-            "invalid_ruleset", "the rule set is not valid", [{"field": f, "message": m} for f, m in exc.errors]
+            "invalid_ruleset",
+            "the rule set is not valid",
+            [{"field": f, "message": m} for f, m in exc.errors],
         ) from None
     if RuleSetVersion.objects.filter(version=rs.version).exists():
         raise Conflict("duplicate_version", f"rule-set version {rs.version} exists")
@@ -230,7 +258,9 @@ def ruleset_create(
     row = RuleSetVersion.objects.create(
         version=rs.version, effective_from=rs.effective_from, params=rs.to_dict(), note=note, created_by=actor
     )
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=row, after=rs.to_dict(), reason=note, request=request)
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, obj=row, after=rs.to_dict(), reason=note, request=request
+    )
     transaction.on_commit(_enqueue_recompute_all)
     return row
 
@@ -270,7 +300,9 @@ def override_request(
     if len(reason.strip()) < 5:
         errors.append({"field": "reason", "message": "give a reason (at least 5 characters)"})
     if valid_until <= now or valid_until > now + timedelta(days=MAX_OVERRIDE_DAYS):
-        errors.append({"field": "valid_until", "message": f"must lie within the next {MAX_OVERRIDE_DAYS} days"})
+        errors.append(
+            {"field": "valid_until", "message": f"must lie within the next {MAX_OVERRIDE_DAYS} days"}
+        )
     if errors:
         raise ValidationFailed("invalid_override", "the override is not valid", errors)
     override = Override.objects.create(
@@ -323,7 +355,9 @@ def override_decide(
 
 
 @transaction.atomic
-def override_revoke(*, actor: User, override: Override, note: str, request: HttpRequest | None = None) -> Override:
+def override_revoke(
+    *, actor: User, override: Override, note: str, request: HttpRequest | None = None
+) -> Override:
     override = Override.objects.select_for_update().select_related("person").get(pk=override.pk)
     _check_override_rights(actor, override.person)
     if override.status not in (OverrideStatus.PENDING, OverrideStatus.APPROVED):
@@ -332,7 +366,9 @@ def override_revoke(*, actor: User, override: Override, note: str, request: Http
     override.decided_by = actor if override.decided_by_id is None else override.decided_by
     override.decision_note = note
     override.save(update_fields=["status", "decided_by", "decision_note"])
-    audit_record(actor=actor, action=AuditAction.CODE_OVERRIDE_REVOKE, obj=override, reason=note, request=request)
+    audit_record(
+        actor=actor, action=AuditAction.CODE_OVERRIDE_REVOKE, obj=override, reason=note, request=request
+    )
     codes_recompute_on_commit([override.person_id])
     return override
 

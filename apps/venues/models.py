@@ -26,7 +26,9 @@ class Venue(models.Model):
     area = models.ForeignKey("geo.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
     address = models.CharField(_("address"), max_length=300, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=8, choices=VenueStatus.choices, default=VenueStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=8, choices=VenueStatus.choices, default=VenueStatus.OPEN
+    )
     # 限流: with status "limited", at most this share of capacity may be inside at once.
     limit_percent = models.PositiveSmallIntegerField(_("limit (% of capacity)"), null=True, blank=True)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
@@ -57,7 +59,9 @@ class Scan(models.Model):
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="scans")
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="scans")
     scanned_at = models.DateTimeField(_("scanned at"))
-    temperature = models.DecimalField(_("temperature (°C)"), max_digits=4, decimal_places=1, null=True, blank=True)
+    temperature = models.DecimalField(
+        _("temperature (°C)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
     colour = models.CharField(_("colour seen"), max_length=6, choices=Colour.choices, blank=True, default="")
     device_id = models.CharField(_("device"), max_length=64, blank=True, default="")
     operator = models.ForeignKey(
@@ -77,6 +81,9 @@ class Scan(models.Model):
             models.Index(fields=["scanned_at"], name="scan_time"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.person_id}@{self.venue_id} {self.scanned_at:%Y-%m-%d %H:%M}"
+
 
 class ScanAggregate(models.Model):
     """Counts kept after scans are purged: per venue, local day and colour."""
@@ -88,7 +95,12 @@ class ScanAggregate(models.Model):
     fevers = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["venue", "day", "colour"], name="unique_scan_aggregate")]
+        constraints = [
+            models.UniqueConstraint(fields=["venue", "day", "colour"], name="unique_scan_aggregate")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.venue_id} {self.day} {self.colour}: {self.scans}"
 
 
 class PurgeLog(models.Model):
@@ -99,6 +111,9 @@ class PurgeLog(models.Model):
 
     class Meta:
         ordering = ["-ran_at"]
+
+    def __str__(self) -> str:
+        return f"purge {self.ran_at:%Y-%m-%d}: {self.deleted}"
 
 
 class Alert(models.Model):
@@ -128,3 +143,6 @@ class Alert(models.Model):
             models.Index(fields=["residence_area", "status"], name="alert_res_area"),
         ]
         constraints = [models.UniqueConstraint(fields=["scan", "kind"], name="unique_alert_per_scan_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.person_id}@{self.venue_id}"

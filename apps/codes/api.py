@@ -1,0 +1,272 @@
+"""API of the health-code app: public keys, online verify, my code, codes by person, overrides, rules, counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema, Status
+
+from apps.accounts.choices import Perm
+from apps.accounts.scoping import has_perm_anywhere
+from apps.codes import selectors, services
+from apps.codes.keys import public_keys, public_keys_document
+from apps.codes.models import HealthCode, RuleSetVersion
+from apps.common.errors import Forbidden, NotFound
+from apps.people.models import Person
+from core import signing
+
+router = Router(tags=["codes"])
+
+_KEYS_CACHE: dict[str, Any] = {"at": 0.0, "keys": None}
+_KEYS_TTL = 30.0
+
+
+def _cached_keys() -> dict[str, signing.PublicKeyInfo]:
+    # Keys change only on rotation; a checkpoint storm must not read them from the database per request.
+    if _KEYS_CACHE["keys"] is None or time.monotonic() - _KEYS_CACHE["at"] > _KEYS_TTL:
+        _KEYS_CACHE["keys"] = public_keys()
+        _KEYS_CACHE["at"] = time.monotonic()
+    keys: dict[str, signing.PublicKeyInfo] = _KEYS_CACHE["keys"]
+    return keys
+
+
+class ReasonOut(Schema):
+    code: str
+    colour: str
+    zh: str
+    en: str
+    until: str | None
+
+
+class OverrideOut(Schema):
+    id: int
+    person_id: int
+    colour: str
+    reason: str
+    valid_until: dt.datetime
+    status: str
+    requested_by: str
+    requested_at: dt.datetime
+    decided_by: str | None
+    decided_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_requested_by(obj: Any) -> str:
+        return str(obj.requested_by.username)
+
+    @staticmethod
+    def resolve_decided_by(obj: Any) -> str | None:
+        return obj.decided_by.username if obj.decided_by_id else None
+
+
+class CodeOut(Schema):
+    person_id: int
+    colour: str
+    computed_colour: str
+    reasons: list[ReasonOut]
+    changes_on: dt.date | None
+    ruleset_version: str
+    override: OverrideOut | None
+    computed_at: dt.datetime
+
+
+class MyCodeOut(CodeOut):
+    qr: str
+    expires_at: dt.datetime
+
+
+class VerifyIn(Schema):
+    code: str
+
+
+class VerifyOut(Schema):
+    status: str
+    ok: bool
+    message_zh: str
+    message_en: str
+    person_id: int | str | None = None
+    colour: str | None = None
+    issued_at: dt.datetime | None = None
+    expires_at: dt.datetime | None = None
+    current_colour: str | None = None
+    colour_changed: bool = False
+
+
+class OverrideIn(Schema):
+    person_id: int
+    colour: str
+    reason: str
+    valid_until: dt.datetime
+
+
+class DecisionIn(Schema):
+    approve: bool
+    note: str = ""
+
+
+class RuleSetIn(Schema):
+    params: dict[str, Any]
+    note: str = ""
+
+
+class RuleSetOut(Schema):
+    version: str
+    effective_from: dt.date
+    params: dict[str, Any]
+    note: str
+
+
+class DeclarationIn(Schema):
+    symptoms: bool = False
+    arrived_on: dt.date | None = None
+    arrived_from: str = ""
+    arrived_from_risk: str = "low"
+    note: str = ""
+
+
+class CheckInIn(Schema):
+    temperature: float | None = None
+    symptoms: bool = False
+
+
+class CountOut(Schema):
+    area: str
+    green: int
+    yellow: int
+    red: int
+    total: int
+
+
+@router.get("/keys", auth=None, response=dict[str, Any])
+def keys(request: HttpRequest) -> dict[str, Any]:
+    """The published public keys (Ed25519, raw, base64url) that checkpoint devices cache for offline checks."""
+    return public_keys_document()
+
+
+@router.post("/verify", response=VerifyOut)
+def verify(request: HttpRequest, body: VerifyIn) -> dict[str, Any]:
+    """Online fallback: the verdict, and the person's current colour if it changed since the code was issued."""
+    user = request.user
+    if not has_perm_anywhere(user, Perm.CODE_VERIFY):  # type: ignore[arg-type]
+        raise Forbidden("forbidden", "only checkpoint operators and officers verify codes")
+    verdict = signing.verify(body.code, _cached_keys(), timezone.now(), expected_kind=signing.CodeKind.HEALTH)
+    out: dict[str, Any] = {
+        "status": verdict.status.value,
+        "ok": verdict.ok,
+        "message_zh": verdict.message_zh,
+        "message_en": verdict.message_en,
+    }
+    p = verdict.payload
+    if p is not None and verdict.status in (signing.VerdictStatus.VALID, signing.VerdictStatus.EXPIRED):
+        out.update(
+            person_id=p.ref,
+            colour=p.colour.value if p.colour else None,
+            issued_at=p.issued_at_utc,
+            expires_at=p.expires_at_utc,
+        )
+        current = HealthCode.objects.filter(person_id=p.ref).values_list("colour", flat=True).first()
+        if current is not None:
+            out["current_colour"] = current
+            out["colour_changed"] = p.colour is not None and current != p.colour.value
+    return out
+
+
+def _my_person(request: HttpRequest) -> Person:
+    person_id = getattr(request.user, "person_id", None)
+    if person_id is None:
+        raise NotFound("no_person", "this account is not linked to a person")
+    return Person.objects.get(pk=person_id)
+
+
+def _code_dict(code: HealthCode) -> dict[str, Any]:
+    return {
+        "person_id": code.person_id,
+        "colour": code.colour,
+        "computed_colour": code.computed_colour,
+        "reasons": code.reasons,
+        "changes_on": code.changes_on,
+        "ruleset_version": code.ruleset_version,
+        "override": code.override,
+        "computed_at": code.computed_at,
+    }
+
+
+@router.get("/me", response=MyCodeOut)
+def my_code(request: HttpRequest) -> dict[str, Any]:
+    """The signed-in citizen's code with fresh QR text."""
+    code = services.code_for(_my_person(request))
+    qr, expires = services.code_issue_qr(code=code)
+    return {**_code_dict(code), "qr": qr, "expires_at": expires}
+
+
+@router.post("/me/declarations", response={201: dict[str, Any]})
+def declare(request: HttpRequest, body: DeclarationIn) -> Status:
+    d = services.declaration_submit(person=_my_person(request), **body.dict())
+    return Status(201, {"id": d.pk, "declared_on": d.declared_on.isoformat()})
+
+
+@router.post("/me/checkins", response={201: dict[str, Any]})
+def checkin(request: HttpRequest, body: CheckInIn) -> Status:
+    c = services.checkin_submit(
+        person=_my_person(request), temperature=body.temperature, symptoms=body.symptoms
+    )
+    return Status(201, {"id": c.pk, "day": c.day.isoformat()})
+
+
+@router.get("/persons/{person_id}", response=CodeOut)
+def person_code(request: HttpRequest, person_id: int) -> dict[str, Any]:
+    return _code_dict(selectors.code_of_person(user=request.user, person_id=person_id))  # type: ignore[arg-type]
+
+
+@router.get("/counts", response=list[CountOut])
+def counts(request: HttpRequest, area: str = "", level: int = 6) -> list[dict[str, object]]:
+    """Colour counts by area (district: level=6, street: 9, community: 12) in the caller's jurisdiction."""
+    return selectors.colour_counts(user=request.user, area=area, level_digits=level)  # type: ignore[arg-type]
+
+
+@router.get("/overrides", response=list[OverrideOut])
+def overrides(request: HttpRequest, status: str = "") -> Any:
+    return list(selectors.overrides_list(user=request.user, status=status)[:200])  # type: ignore[arg-type]
+
+
+@router.post("/overrides", response={201: OverrideOut})
+def override_request(request: HttpRequest, body: OverrideIn) -> Status:
+    person = Person.objects.filter(pk=body.person_id).first()
+    if person is None:
+        raise NotFound("not_found", "no such person")
+    o = services.override_request(
+        actor=request.user,  # type: ignore[arg-type]
+        person=person,
+        colour=body.colour,
+        reason=body.reason,
+        valid_until=body.valid_until,
+        request=request,
+    )
+    return Status(201, o)
+
+
+@router.post("/overrides/{override_id}/decision", response=OverrideOut)
+def override_decide(request: HttpRequest, override_id: int, body: DecisionIn) -> Any:
+    o = selectors.override_get(user=request.user, pk=override_id)  # type: ignore[arg-type]
+    return services.override_decide(
+        actor=request.user,  # type: ignore[arg-type]
+        override=o,
+        approve=body.approve,
+        note=body.note,
+        request=request,
+    )
+
+
+@router.get("/rulesets", response=list[RuleSetOut])
+def rulesets(request: HttpRequest) -> Any:
+    return list(RuleSetVersion.objects.all())
+
+
+@router.post("/rulesets", response={201: RuleSetOut})
+def ruleset_create(request: HttpRequest, body: RuleSetIn) -> Status:
+    row = services.ruleset_create(actor=request.user, params=body.params, note=body.note, request=request)  # type: ignore[arg-type]
+    return Status(201, row)

@@ -1,0 +1,383 @@
+"""Every write of the venues app: venues, batch scan ingest (idempotent by client id), alerts, retention purge."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from apps.accounts.audit import audit_record
+from apps.accounts.choices import AuditAction, Perm
+from apps.accounts.models import User
+from apps.accounts.scoping import grant_prefixes, has_perm_at
+from apps.common.bulk import insert_ignoring_conflicts
+from apps.common.errors import Forbidden, ValidationFailed
+from apps.people.models import Person
+from apps.venues.choices import AlertKind, AlertStatus, ScanRejection, VenueCategory, VenueStatus
+from apps.venues.models import Alert, PurgeLog, Scan, ScanAggregate, Venue
+from core import signing
+
+MIN_TEMPERATURE, MAX_TEMPERATURE = Decimal("34.0"), Decimal("43.0")
+FEVER = Decimal("37.3")  # 发热: 37.3 °C or more
+CLOCK_SKEW = dt.timedelta(minutes=5)
+VENUE_CODE_DAYS = 366
+SCAN_COLUMNS = (
+    "person_id",
+    "venue_id",
+    "scanned_at",
+    "temperature",
+    "colour",
+    "device_id",
+    "operator_id",
+    "client_id",
+    "received_at",
+)
+
+
+def retention_days() -> int:
+    return int(getattr(settings, "TONGCHOU_SCAN_RETENTION_DAYS", 28))
+
+
+# --------------------------------------------------------------------------- venues
+
+
+@transaction.atomic
+def venue_create(*, actor: User, data: Mapping[str, Any], request: HttpRequest | None = None) -> Venue:
+    area = str(data.get("area_code", ""))
+    errors = []
+    if not str(data.get("name", "")).strip():
+        errors.append({"field": "name", "message": "required"})
+    if data.get("category") not in VenueCategory.values:
+        errors.append({"field": "category", "message": "unknown category"})
+    status = data.get("status") or VenueStatus.OPEN
+    if status not in VenueStatus.values:
+        errors.append({"field": "status", "message": "unknown status"})
+    if errors:
+        raise ValidationFailed("invalid_venue", "the venue is not valid", errors)
+    if not has_perm_at(actor, Perm.VENUE_CHANGE, area):
+        raise Forbidden("outside_jurisdiction", "this area is outside your jurisdiction")
+    venue = Venue.objects.create(
+        name=str(data["name"]).strip()[:200],
+        category=data["category"],
+        area_id=area,
+        address=str(data.get("address", ""))[:300],
+        capacity=data.get("capacity") or None,
+        status=status,
+        limit_percent=data.get("limit_percent") or None,
+        lat=data.get("lat"),
+        lon=data.get("lon"),
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=venue, request=request)
+    return venue
+
+
+def venue_qr_text(*, venue: Venue, now: dt.datetime | None = None) -> str:
+    """The venue's signed check-in code (场所码), valid a year; citizens scan it to record a visit."""
+    from apps.codes.keys import current_key
+
+    now = now or timezone.now()
+    return signing.sign_code(
+        current_key(),
+        kind=signing.CodeKind.VENUE,
+        ref=str(venue.ref),
+        issued_at=now,
+        expires_at=now + dt.timedelta(days=VENUE_CODE_DAYS),
+    )
+
+
+# --------------------------------------------------------------------------- scans
+
+
+@dataclass
+class IngestResult:
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    alerts: int = 0
+
+
+def _reject(out: IngestResult, index: int, client_id: Any, code: ScanRejection, message: str = "") -> None:
+    out.rejected.append(
+        {"index": index, "client_id": client_id, "code": code.value, "message": message or str(code.label)}
+    )
+
+
+def _parse_time(value: Any) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        parsed = value
+    elif isinstance(value, str):
+        try:
+            parsed = parse_datetime(value)
+        except ValueError:
+            return None
+        if parsed is None:
+            return None
+    else:
+        return None
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+def scans_ingest(
+    *,
+    actor: User,
+    scans: Sequence[Mapping[str, Any]],
+    device_id: str = "",
+    now: dt.datetime | None = None,
+    citizen_person_id: int | None = None,
+) -> IngestResult:
+    """Store a device's batch: each scan is checked on its own, bad ones are reported, the rest are kept.
+
+    A scan is ``{client_id, venue (ref or id), person (id) or code (QR text), scanned_at, temperature?, colour?}``.
+    Client ids make retries safe: a scan already stored counts as a duplicate, never a second row.
+    A citizen checking in with a venue code passes ``citizen_person_id`` instead of a person per scan.
+    """
+    now = now or timezone.now()
+    out = IngestResult()
+    keys = None
+    venue_keys = {_venue_key(item.get("venue")) for item in scans if isinstance(item, Mapping)}
+    venue_ids = {k for k in venue_keys if isinstance(k, int)}
+    venue_refs = {k for k in venue_keys if isinstance(k, uuid.UUID)}
+    venues: dict[int | uuid.UUID, tuple[int, str]] = {}
+    if venue_refs or venue_ids:
+        for pk, ref, area in Venue.objects.filter(Q(ref__in=venue_refs) | Q(pk__in=venue_ids)).values_list(
+            "pk", "ref", "area_id"
+        ):
+            venues[pk] = venues[ref] = (pk, area)
+    prefixes = tuple(grant_prefixes(actor, Perm.SCAN_UPLOAD)) if citizen_person_id is None else ("",)
+
+    staged: list[tuple[int, dict[str, Any]]] = []
+    person_ids: set[int] = set()
+    seen_ids: set[str] = set()
+    for index, item in enumerate(scans):
+        if not isinstance(item, Mapping):
+            _reject(out, index, None, ScanRejection.MALFORMED, "not an object")
+            continue
+        client_id = item.get("client_id")
+        if not isinstance(client_id, str) or not 8 <= len(client_id) <= 64:
+            _reject(out, index, client_id, ScanRejection.MALFORMED, "client_id must be 8 to 64 characters")
+            continue
+        if client_id in seen_ids:
+            out.duplicates += 1
+            continue
+        seen_ids.add(client_id)
+        key = _venue_key(item.get("venue"))
+        venue = venues.get(key) if key is not None else None
+        if venue is None:
+            _reject(out, index, client_id, ScanRejection.UNKNOWN_VENUE)
+            continue
+        if not venue[1].startswith(prefixes):
+            _reject(out, index, client_id, ScanRejection.FORBIDDEN_VENUE)
+            continue
+        at = _parse_time(item.get("scanned_at"))
+        if at is None:
+            _reject(out, index, client_id, ScanRejection.MALFORMED, "scanned_at must be an ISO 8601 time")
+            continue
+        if at > now + CLOCK_SKEW:
+            _reject(out, index, client_id, ScanRejection.TIME_IN_FUTURE)
+            continue
+        temperature = item.get("temperature")
+        if temperature is not None and temperature != "":
+            try:
+                temperature = Decimal(str(temperature)).quantize(Decimal("0.1"))
+            except (InvalidOperation, ValueError):
+                temperature = Decimal(0)
+            if not MIN_TEMPERATURE <= temperature <= MAX_TEMPERATURE:
+                _reject(out, index, client_id, ScanRejection.TEMPERATURE_IMPLAUSIBLE)
+                continue
+        else:
+            temperature = None
+        colour = item.get("colour") or ""
+        person = citizen_person_id if citizen_person_id is not None else item.get("person")
+        code_text = item.get("code")
+        if code_text:
+            if keys is None:
+                from apps.codes.keys import public_keys
+
+                keys = public_keys()
+            verdict = signing.verify(code_text, keys, at, expected_kind=signing.CodeKind.HEALTH)
+            if verdict.status not in (signing.VerdictStatus.VALID, signing.VerdictStatus.EXPIRED) or (
+                verdict.payload is None
+            ):
+                _reject(out, index, client_id, ScanRejection.MALFORMED, f"code: {verdict.message_en}")
+                continue
+            person = verdict.payload.ref
+            colour = verdict.payload.colour.value if verdict.payload.colour else ""
+        if isinstance(person, str) and person.isdigit():
+            person = int(person)
+        if not isinstance(person, int) or isinstance(person, bool):
+            _reject(out, index, client_id, ScanRejection.UNKNOWN_PERSON)
+            continue
+        if colour not in ("", "green", "yellow", "red"):
+            _reject(out, index, client_id, ScanRejection.MALFORMED, "colour must be green, yellow or red")
+            continue
+        person_ids.add(person)
+        staged.append(
+            (
+                index,
+                {
+                    "person_id": person,
+                    "venue_id": venue[0],
+                    "venue_area": venue[1],
+                    "scanned_at": at,
+                    "temperature": temperature,
+                    "colour": colour,
+                    "client_id": client_id,
+                },
+            )
+        )
+    known = _existing_persons(person_ids)
+    rows = []
+    kept = []
+    operator_id = actor.pk if citizen_person_id is None and actor.is_authenticated else None
+    for index, s in staged:
+        if s["person_id"] not in known:
+            _reject(out, index, s["client_id"], ScanRejection.UNKNOWN_PERSON)
+            continue
+        kept.append(s)
+        rows.append(
+            (
+                s["person_id"],
+                s["venue_id"],
+                s["scanned_at"],
+                s["temperature"],
+                s["colour"],
+                device_id[:64],
+                operator_id,
+                s["client_id"],
+                now,
+            )
+        )
+    with transaction.atomic():
+        inserted = insert_ignoring_conflicts(Scan._meta.db_table, SCAN_COLUMNS, rows, "client_id")
+        out.accepted = inserted
+        out.duplicates += len(rows) - inserted
+        flagged = [s for s in kept if s["colour"] in ("red", "yellow") or (s["temperature"] or 0) >= FEVER]
+        if flagged:
+            out.alerts = _raise_alerts(flagged, known)
+        fevers = [s["person_id"] for s in kept if (s["temperature"] or 0) >= FEVER]
+        if fevers:
+            from apps.codes.services import codes_recompute_on_commit
+
+            codes_recompute_on_commit(fevers)
+    return out
+
+
+def _venue_key(value: Any) -> int | uuid.UUID | None:
+    """A venue is named by its id or by the UUID in its venue code."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        if value.isdigit() and len(value) < 19:
+            return int(value)
+        try:
+            return uuid.UUID(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _existing_persons(ids: set[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 5000):
+        out.update(Person.objects.filter(pk__in=ordered[start : start + 5000]).values_list("pk", "area_id"))
+    return out
+
+
+def _raise_alerts(flagged: list[dict[str, Any]], residence: dict[int, str]) -> int:
+    """One alert per scan and kind; a re-uploaded scan finds its alert already there."""
+    scan_ids = dict(
+        Scan.objects.filter(client_id__in=[s["client_id"] for s in flagged]).values_list("client_id", "pk")
+    )
+    alerts = []
+    for s in flagged:
+        kinds = []
+        if s["colour"] == "red":
+            kinds.append(AlertKind.RED_CODE)
+        elif s["colour"] == "yellow":
+            kinds.append(AlertKind.YELLOW_CODE)
+        if (s["temperature"] or 0) >= FEVER:
+            kinds.append(AlertKind.FEVER)
+        for kind in kinds:
+            alerts.append(
+                Alert(
+                    kind=kind,
+                    scan_id=scan_ids.get(s["client_id"]),
+                    person_id=s["person_id"],
+                    venue_id=s["venue_id"],
+                    venue_area_id=s["venue_area"],
+                    residence_area_id=residence[s["person_id"]],
+                    occurred_at=s["scanned_at"],
+                    temperature=s["temperature"],
+                    colour=s["colour"],
+                )
+            )
+    before = Alert.objects.filter(scan_id__in=scan_ids.values()).count()
+    Alert.objects.bulk_create(alerts, ignore_conflicts=True)
+    return Alert.objects.filter(scan_id__in=scan_ids.values()).count() - before
+
+
+@transaction.atomic
+def alert_acknowledge(*, actor: User, alert: Alert, close: bool = False) -> Alert:
+    if not (
+        has_perm_at(actor, Perm.ALERT_VIEW, alert.venue_area_id)
+        or has_perm_at(actor, Perm.ALERT_VIEW, alert.residence_area_id)
+    ):
+        raise Forbidden("outside_jurisdiction", "this alert is outside your jurisdiction")
+    alert.status = AlertStatus.CLOSED if close else AlertStatus.ACKNOWLEDGED
+    alert.handled_by = actor
+    alert.handled_at = timezone.now()
+    alert.save(update_fields=["status", "handled_by", "handled_at"])
+    return alert
+
+
+# --------------------------------------------------------------------------- retention
+
+
+@transaction.atomic
+def scans_purge(*, now: dt.datetime | None = None, days: int | None = None) -> PurgeLog:
+    """Delete scans older than the retention period, first folding them into per-venue daily counts."""
+    now = now or timezone.now()
+    days = retention_days() if days is None else days
+    cutoff = now - dt.timedelta(days=days)
+    old = Scan.objects.filter(scanned_at__lt=cutoff)
+    grouped = (
+        old.annotate(day=TruncDate("scanned_at", tzinfo=timezone.get_current_timezone()))
+        .values("venue_id", "day", "colour")
+        .annotate(n=Count("id"), fevers=Count("id", filter=Q(temperature__gte=FEVER)))
+    )
+    for g in grouped:
+        agg, created = ScanAggregate.objects.select_for_update().get_or_create(
+            venue_id=g["venue_id"],
+            day=g["day"],
+            colour=g["colour"],
+            defaults={"scans": g["n"], "fevers": g["fevers"]},
+        )
+        if not created:
+            agg.scans += g["n"]
+            agg.fevers += g["fevers"]
+            agg.save(update_fields=["scans", "fevers"])
+    deleted, _ = old.delete()
+    deleted_scans = deleted
+    log = PurgeLog.objects.create(cutoff=cutoff, deleted=deleted_scans, retention_days=days)
+    audit_record(
+        actor=None,
+        action=AuditAction.SCAN_PURGE,
+        object_type="venues.scan",
+        object_repr=f"{deleted_scans} scans before {cutoff.isoformat()}",
+        after={"deleted": deleted_scans, "cutoff": cutoff.isoformat(), "retention_days": days},
+    )
+    return log
