@@ -1,0 +1,162 @@
+"""API of prices of daily necessities: items, markets, daily prices (batch, idempotent), alerts, chart series."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema
+
+from apps.common.pagination import Page, paginate
+from apps.prices import selectors, services
+from apps.prices.exports import prices_export
+from apps.prices.models import PriceRecord
+
+router = Router(tags=["prices"])
+
+
+class ItemOut(Schema):
+    code: str
+    name_zh: str
+    name_en: str
+    unit: str
+    alert_share: Decimal
+
+
+class MarketOut(Schema):
+    code: str
+    name: str
+    kind: str
+    area_code: str
+
+    @staticmethod
+    def resolve_area_code(obj: Any) -> str:
+        return obj.area_id
+
+
+class PriceIn(Schema):
+    item: str
+    market: str
+    day: dt.date
+    price: Decimal
+
+
+class PriceOut(Schema):
+    item: str
+    market: str
+    day: dt.date
+    price: Decimal
+
+    @staticmethod
+    def resolve_item(obj: PriceRecord) -> str:
+        return obj.item.code
+
+    @staticmethod
+    def resolve_market(obj: PriceRecord) -> str:
+        return obj.market.code
+
+
+class AlertOut(Schema):
+    item: str
+    item_name: str
+    market: str
+    market_name: str
+    day: dt.date
+    price: float
+    baseline: float
+    baseline_days: int
+    rise: float
+    reason_en: str
+    reason_zh: str
+
+
+class ShareIn(Schema):
+    alert_share: Decimal
+
+
+@router.get("/items", response=list[ItemOut])
+def item_list(request: HttpRequest) -> Any:
+    return selectors.items_active()
+
+
+@router.put("/items/{code}", response=ItemOut)
+def item_alert_share(request: HttpRequest, code: str, body: ShareIn) -> Any:
+    """Set the share over the 7-day baseline above which the item's prices alert (headquarters only)."""
+    item = selectors.item_get(code=code)
+    return services.item_alert_share_set(
+        actor=request.user, item=item, share=body.alert_share, request=request
+    )  # type: ignore[arg-type]
+
+
+@router.get("/markets", response=list[MarketOut])
+def market_list(request: HttpRequest) -> Any:
+    return list(selectors.markets_visible(user=request.user))  # type: ignore[arg-type]
+
+
+@router.get("", response=Page[PriceOut])
+def price_list(
+    request: HttpRequest,
+    item: str = "",
+    market: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    page: int = 1,
+    page_size: int = 200,
+) -> Any:
+    qs = selectors.price_records(user=request.user, item=item, market=market, since=since, until=until)  # type: ignore[arg-type]
+    return paginate(qs, page, page_size)
+
+
+@router.post("", response={201: list[PriceOut]})
+def price_record(request: HttpRequest, body: list[PriceIn]) -> Any:
+    """Record a batch of prices; the same item, market and day again corrects the price (idempotent)."""
+    return 201, services.prices_record(actor=request.user, rows=[r.dict() for r in body], request=request)  # type: ignore[arg-type]
+
+
+@router.get("/alerts", response=list[AlertOut])
+def alerts(request: HttpRequest, days: int = 3) -> Any:
+    """Prices of the last `days` days above their item's alert share over the 7-day baseline, with the reason."""
+    return [
+        {
+            "item": a.item.code,
+            "item_name": a.item.name,
+            "market": a.market.code,
+            "market_name": a.market.name,  # type: ignore[attr-defined]
+            "day": a.day,
+            "price": a.price,
+            "baseline": a.baseline,
+            "baseline_days": a.baseline_days,
+            "rise": a.rise,
+            "reason_en": a.reason_en,
+            "reason_zh": a.reason_zh,
+        }
+        for a in selectors.active_price_alerts(user=request.user, days=min(max(days, 1), 60))  # type: ignore[arg-type]
+    ]
+
+
+@router.get("/export")
+def export(
+    request: HttpRequest,
+    item: str = "",
+    market: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    format: str = "csv",
+) -> HttpResponse:
+    return prices_export(
+        user=request.user,
+        item=item,
+        market=market,
+        since=since,
+        until=until,
+        fmt=format,  # type: ignore[arg-type]
+        request=request,
+    )
+
+
+@router.get("/items/{code}/series")
+def series(request: HttpRequest, code: str, days: int = 30) -> Any:
+    item = selectors.item_get(code=code)
+    return selectors.price_series(user=request.user, item=item, days=min(max(days, 7), 366))  # type: ignore[arg-type]
