@@ -13,16 +13,20 @@ from apps.accounts.models import RoleGrant, User
 from core import geocodes
 
 
+def _grants(user: User) -> list[tuple[str, str]]:
+    # One query per user object per request, however many permissions the page checks.
+    if "_grants" not in user.__dict__:
+        user.__dict__["_grants"] = list(RoleGrant.objects.filter(user=user).values_list("role", "area_id"))
+    grants: list[tuple[str, str]] = user.__dict__["_grants"]
+    return grants
+
+
 def grant_prefixes(user: User, perm: str) -> list[str]:
     if not user.is_authenticated or not user.is_active:
         return []
     cache: dict[str, list[str]] = user.__dict__.setdefault("_scope_cache", {})
     if perm not in cache:
-        codes = [
-            area
-            for role, area in RoleGrant.objects.filter(user=user).values_list("role", "area_id")
-            if perm in ROLE_PERMS.get(role, set())
-        ]
+        codes = [area for role, area in _grants(user) if perm in ROLE_PERMS.get(role, set())]
         prefixes = sorted({geocodes.scope_prefix(c) for c in codes})
         # Drop prefixes already covered by a shorter one: fewer OR terms in every query.
         cache[perm] = [p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes)]
@@ -51,4 +55,4 @@ def has_perm_anywhere(user: User, perm: str) -> bool:
 def roles_of(user: User) -> set[str]:
     if not user.is_authenticated:
         return set()
-    return set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
+    return {role for role, _area in _grants(user)}

@@ -64,3 +64,15 @@ def test_the_area_tree_page_renders_a_map_without_tiles(officer_a, client_of):
     html = client_of(officer_a).get("/areas/990101/").content.decode()
     assert "<svg" in html and "990101001" in html
     assert "http" not in html.split("<svg", 1)[1].split("</svg>", 1)[0].replace("http://www.w3.org", "")
+
+
+def test_the_import_command_reports_rejected_rows(city, tmp_path, capsys):
+    from django.core.management import call_command
+
+    path = tmp_path / "areas.csv"
+    path.write_text("区划代码,名称\n990107,新区\n12,坏\n", encoding="utf-8")
+    call_command("import_areas", str(path))
+    captured = capsys.readouterr()
+    assert "1 of 2 rows saved" in captured.out
+    assert "line 3: code" in captured.err
+    assert Area.objects.filter(code="990107").exists()

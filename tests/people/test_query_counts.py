@@ -32,7 +32,7 @@ def many(city):
 def test_the_person_list_page_query_count_is_bounded(many, officer_a, client_of, django_assert_max_num_queries,
                                                      page_size):
     client = client_of(officer_a)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(6):
         response = client.get("/persons/", {"page_size": page_size})
     assert response.status_code == 200
     assert response.content.decode().count('class="person-row"') == page_size
