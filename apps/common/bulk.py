@@ -6,6 +6,7 @@ what makes a retried upload or a re-imported file safe.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from django.db import connection
@@ -23,7 +24,9 @@ def insert_ignoring_conflicts(
             stage = f"_stage_{table}"
             # Only the columns, no defaults: a copied nextval() default would burn the real table's sequence.
             cursor.execute(f"DROP TABLE IF EXISTS {stage}")
-            cursor.execute(f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS SELECT {cols} FROM {table} WITH NO DATA")
+            cursor.execute(
+                f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS SELECT {cols} FROM {table} WITH NO DATA"
+            )
             with cursor.cursor.copy(f"COPY {stage} ({cols}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
@@ -33,8 +36,29 @@ def insert_ignoring_conflicts(
             return int(cursor.rowcount)
         placeholders = ", ".join(["%s"] * len(columns))
         before = _changes(cursor)
-        cursor.executemany(f"INSERT OR IGNORE INTO {table} ({cols}) VALUES ({placeholders})", rows)
+        cursor.executemany(
+            f"INSERT OR IGNORE INTO {table} ({cols}) VALUES ({placeholders})", _sqlite_rows(rows)
+        )
         return _changes(cursor) - before
+
+
+def _sqlite_rows(rows: Sequence[Sequence[object]]) -> list[Sequence[object]]:
+    """Datetimes in the text form Django stores and compares on SQLite (UTC, no offset).
+
+    sqlite3's own adapter would write an aware datetime as '... +00:00' (or '+08:00'), which no ORM
+    filter such as created_at=now ever matches and which sorts wrongly against other offsets.
+    """
+    adapt = connection.ops.adapt_datetimefield_value
+    done: dict[dt.datetime, object] = {}
+    out: list[Sequence[object]] = []
+    for row in rows:
+        if any(type(v) is dt.datetime for v in row):
+            row = [
+                (done[v] if v in done else done.setdefault(v, adapt(v))) if type(v) is dt.datetime else v
+                for v in row
+            ]
+        out.append(row)
+    return out
 
 
 def _changes(cursor: object) -> int:
