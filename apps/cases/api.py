@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 
 from apps.accounts.choices import Perm
 from apps.accounts.scoping import has_perm_anywhere, has_perm_at
-from apps.cases import selectors, services
+from apps.cases import lifecycle, selectors, services
 from apps.cases.models import Case, Cluster, Contact, LabBatch
 from apps.cases.tracing import trace_case
 from apps.common.errors import Forbidden, NotFound, ValidationFailed
@@ -81,6 +81,18 @@ class CaseDetailOut(CaseOut):
     events: list[EventOut]
     delays: dict[str, float | None]
     allowed_next: list[str]
+
+    @staticmethod
+    def resolve_events(obj: Case) -> list[Any]:
+        return list(obj.events.select_related("actor"))
+
+    @staticmethod
+    def resolve_delays(obj: Case) -> dict[str, float | None]:
+        return dict(selectors.case_delays(case=obj))
+
+    @staticmethod
+    def resolve_allowed_next(obj: Case) -> list[str]:
+        return lifecycle.allowed_next(obj.status)
 
 
 class LabResultIn(Schema):
@@ -293,14 +305,7 @@ def cluster_list(request: HttpRequest, area: str = "", page: int = 1, page_size:
 
 @router.get("/{case_id}", response=CaseDetailOut)
 def case_detail(request: HttpRequest, case_id: int) -> Any:
-    from apps.cases import lifecycle
-
-    case = selectors.case_get(user=request.user, pk=case_id)  # type: ignore[arg-type]
-    data = CaseOut.from_orm(case).dict()
-    data["events"] = [EventOut.from_orm(e).dict() for e in case.events.select_related("actor")]
-    data["delays"] = dict(selectors.case_delays(case=case))
-    data["allowed_next"] = lifecycle.allowed_next(case.status)
-    return data
+    return selectors.case_get(user=request.user, pk=case_id)  # type: ignore[arg-type]
 
 
 @router.patch("/{case_id}", response=CaseOut)

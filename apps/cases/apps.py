@@ -7,10 +7,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         # Cases, confirmed contacts and lab results are health-code facts, gathered by apps.codes.
-        try:
-            from apps.codes import facts
-        except ImportError:  # a deployment without health codes
-            return
         from apps.cases.facts import case_facts
+        from apps.codes import facts
 
         facts.register(case_facts)

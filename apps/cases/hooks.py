@@ -8,14 +8,12 @@ work (recomputing a code or a risk level twice is harmless, a vanished case id i
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
 
-log = logging.getLogger(__name__)
 _state = threading.local()
 
 
@@ -70,10 +68,6 @@ def flush() -> None:
 
 
 def codes_recompute(person_ids: list[int]) -> None:
-    # apps.codes owns code issuance; it may be absent in a partial deployment, never an error here.
-    try:
-        from apps.codes.services import codes_recompute_on_commit
-    except ImportError:
-        log.debug("apps.codes has no codes_recompute_on_commit; codes not recomputed")
-        return
+    from apps.codes.services import codes_recompute_on_commit
+
     codes_recompute_on_commit(person_ids)

@@ -48,7 +48,7 @@ def cases_list(*, user: User, filters: CaseFilters | None = None) -> QuerySet[Ca
         qs = qs.filter(origin=f.origin)
     if f.area:
         try:
-            qs = qs.filter(area_id__startswith=scope_prefix(f.area))
+            qs = qs.filter(area__code__startswith=scope_prefix(f.area))
         except AreaCodeError:
             qs = qs.none()
     if f.reported_from:
@@ -163,7 +163,7 @@ def clusters_list(*, user: User, area: str = "") -> QuerySet[Cluster]:
     visible = Case.objects.visible_to(user, Perm.CASE_VIEW)
     qs = Cluster.objects.filter(pk__in=visible.filter(cluster__isnull=False).values("cluster_id"))
     if area:
-        qs = qs.filter(cases__area_id__startswith=area).distinct()
+        qs = qs.filter(cases__area__code__startswith=area).distinct()
     return qs.select_related("area").order_by("-last_day", "-size")
 
 

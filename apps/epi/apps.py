@@ -7,10 +7,7 @@ class EpiConfig(AppConfig):
 
     def ready(self) -> None:
         # The district risk level (分区分级) is a health-code fact: residence_risk.
-        try:
-            from apps.codes import facts
-        except ImportError:
-            return
+        from apps.codes import facts
         from apps.epi.facts import residence_risk
 
         facts.register(residence_risk)

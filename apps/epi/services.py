@@ -7,7 +7,7 @@ from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
 
@@ -16,6 +16,7 @@ from apps.cases.models import Case, Cluster
 from apps.epi.models import DistrictRisk
 from apps.geo.choices import AreaLevel
 from apps.geo.models import Area
+from apps.people.models import Person
 from core import risk
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -53,6 +54,9 @@ def risk_recompute(
     day = today or timezone.localdate()
     cases, clusters = confirmed_days_by_district(), cluster_days_by_district()
     districts = list(Area.objects.filter(level=AreaLevel.DISTRICT).values_list("code", flat=True))
+    before = {
+        r.area_id: r.level for r in DistrictRisk.objects.filter(day__lte=day).order_by("area_id", "day")
+    }
     assessed = risk.assess_districts(
         {d: (cases.get(d, []), clusters.get(d, [])) for d in districts}, day, rule
     )
@@ -72,6 +76,17 @@ def risk_recompute(
             },
         )
         out[code] = row
+    changed = [code for code, row in out.items() if before.get(code, "low") != row.level]
+    if changed:
+        # Every resident's code has the residence risk as a fact (分区分级 → 健康码).
+        from apps.codes.services import codes_recompute_on_commit
+
+        q = Q()
+        for code in changed:
+            q |= Q(area__code__startswith=code)
+        codes_recompute_on_commit(
+            Person.objects.filter(q).values_list("pk", flat=True).iterator(chunk_size=5000)
+        )
     return out
 
 

@@ -1,3 +1,10 @@
+from django.urls import path
+
+from apps.epi import views
 
 app_name = "epi"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("chains/", views.chains, name="chains"),
+    path("chains/data/", views.chains_data, name="chains_data"),
+]
