@@ -14,6 +14,7 @@ urlpatterns = [
     path("cases/", include("apps.cases.urls")),
     path("epi/", include("apps.epi.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("enterprises/", include("apps.enterprises.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -21,6 +21,10 @@ NAVIGATION: list[tuple[str, Any, str | None]] = [
     ("projects:list", _("Projects"), Perm.PROJECT_VIEW),
     ("cases:list", _("Cases"), Perm.CASE_VIEW),
     ("epi:dashboard", _("Epidemiology"), Perm.EPI_VIEW),
+    ("enterprises:dashboard", _("Economy"), Perm.ECONOMY_DASHBOARD),
+    ("enterprises:list", _("Enterprises"), Perm.ENTERPRISE_VIEW),
+    ("enterprises:tickets", _("Hotline"), Perm.HOTLINE_HANDLE),
+    ("enterprises:mine", _("My enterprise"), Perm.ENTERPRISE_FILE),
     ("accounts:audit", _("Audit log"), Perm.AUDIT_VIEW),
 ]
 
