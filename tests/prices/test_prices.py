@@ -6,8 +6,8 @@ import json
 import pytest
 from django.utils import timezone
 
-from apps.prices.models import Market, PriceItem, PriceRecord
 from apps.prices import selectors, services
+from apps.prices.models import Market, PriceItem, PriceRecord
 from tests.factories import DISTRICT_A, DISTRICT_B
 
 TODAY = timezone.localdate()

@@ -1,0 +1,266 @@
+"""API of schools' reopening readiness and of disputes (parties masked; reveal is audited)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema
+
+from apps.common.pagination import Page, paginate
+from apps.society import selectors, services
+from apps.society.exports import disputes_export, schools_export
+from apps.society.models import Dispute, School
+
+router = Router(tags=["society"])
+
+
+class SchoolOut(Schema):
+    id: int
+    code: str
+    name: str
+    area_code: str
+    level: str
+    students: int
+    planned_reopen: dt.date | None
+    actual_reopen: dt.date | None
+    items_done: int
+
+    # Lists pass School rows (annotated with `done`); the detail passes a dict built by _detail().
+    @staticmethod
+    def resolve_area_code(obj: School | dict[str, Any]) -> str:
+        return obj["area_code"] if isinstance(obj, dict) else obj.area_id
+
+    @staticmethod
+    def resolve_items_done(obj: School | dict[str, Any]) -> int:
+        return obj["items_done"] if isinstance(obj, dict) else getattr(obj, "done", 0)
+
+
+class CheckOut(Schema):
+    group: str
+    item: str
+    text: str
+    done: bool
+    evidence: str
+
+
+class SchoolDetailOut(SchoolOut):
+    plan_note: str
+    items_total: int
+    readiness: float | None
+    checklist: list[CheckOut]
+
+
+class SchoolIn(Schema):
+    code: str
+    name: str
+    area_code: str
+    level: str
+    students: int = 0
+    planned_reopen: dt.date | None = None
+    plan_note: str = ""
+
+
+class SchoolPatch(Schema):
+    planned_reopen: dt.date | None = None
+    actual_reopen: dt.date | None = None
+    plan_note: str | None = None
+    students: int | None = None
+
+
+class CheckIn(Schema):
+    done: bool
+    evidence: str = ""
+
+
+class DisputeOut(Schema):
+    id: int
+    ref: str
+    area_code: str
+    kind: str
+    summary: str
+    claimant: str
+    respondent: str
+    amount: Decimal | None
+    owner_name: str
+    status: str
+    resolution: str
+    opened_on: dt.date
+    closed_on: dt.date | None
+    days_to_resolve: int | None
+
+    @staticmethod
+    def resolve_area_code(obj: Dispute) -> str:
+        return obj.area_id
+
+    @staticmethod
+    def resolve_claimant(obj: Dispute) -> str:
+        return obj.claimant_masked
+
+    @staticmethod
+    def resolve_respondent(obj: Dispute) -> str:
+        return obj.respondent_masked
+
+
+class DisputeIn(Schema):
+    area_code: str
+    kind: str
+    summary: str
+    claimant: str
+    respondent: str
+    owner_name: str
+    amount: Decimal | None = None
+    opened_on: dt.date | None = None
+
+
+class TransitionIn(Schema):
+    status: str
+    resolution: str = ""
+    on: dt.date | None = None
+
+
+class RevealIn(Schema):
+    reason: str = ""
+
+
+def _detail(school: School) -> dict[str, Any]:
+    r = selectors.school_readiness(school=school)
+    checklist = [
+        {
+            "group": g["group"],
+            "item": i.code,
+            "text": i.text,
+            "done": bool(c and c.done),
+            "evidence": c.evidence if c else "",
+        }
+        for g in r["groups"]
+        for i, c in g["items"]
+    ]
+    fields = ["id", "code", "name", "level", "students", "planned_reopen", "actual_reopen", "plan_note"]
+    return {
+        **{f: getattr(school, f) for f in fields},
+        "area_code": school.area_id,
+        "items_done": r["done"],
+        "items_total": r["total"],
+        "readiness": r["share"],
+        "checklist": checklist,
+    }
+
+
+@router.get("/schools", response=Page[SchoolOut])
+def school_list(
+    request: HttpRequest,
+    area: str = "",
+    level: str = "",
+    readiness: str = "",
+    q: str = "",
+    page: int = 1,
+    page_size: int = 100,
+) -> Any:
+    qs = selectors.schools_list(user=request.user, area=area, level=level, readiness=readiness, query=q)  # type: ignore[arg-type]
+    return paginate(qs, page, page_size)
+
+
+@router.post("/schools", response={201: SchoolDetailOut})
+def school_create(request: HttpRequest, body: SchoolIn) -> Any:
+    return 201, _detail(services.school_create(actor=request.user, request=request, **body.dict()))  # type: ignore[arg-type]
+
+
+@router.get("/schools/readiness", response=list[dict[str, Any]])
+def readiness_by_district(request: HttpRequest) -> Any:
+    """Readiness by district: schools, fully ready, reopened, mean share of items done."""
+    return selectors.school_readiness_by_district(user=request.user)  # type: ignore[arg-type]
+
+
+@router.get("/schools/export")
+def school_export(
+    request: HttpRequest,
+    area: str = "",
+    level: str = "",
+    readiness: str = "",
+    q: str = "",
+    format: str = "csv",
+) -> HttpResponse:
+    filters = {"area": area, "level": level, "readiness": readiness, "query": q}
+    return schools_export(user=request.user, filters=filters, fmt=format, request=request)  # type: ignore[arg-type]
+
+
+@router.get("/schools/{school_id}", response=SchoolDetailOut)
+def school_detail(request: HttpRequest, school_id: int) -> Any:
+    return _detail(selectors.school_get(user=request.user, pk=school_id))  # type: ignore[arg-type]
+
+
+@router.patch("/schools/{school_id}", response=SchoolDetailOut)
+def school_update(request: HttpRequest, school_id: int, body: SchoolPatch) -> Any:
+    school = selectors.school_get(user=request.user, pk=school_id)  # type: ignore[arg-type]
+    data = {k: v for k, v in body.dict().items() if v is not None}
+    return _detail(services.school_update(actor=request.user, school=school, data=data, request=request))  # type: ignore[arg-type]
+
+
+@router.put("/schools/{school_id}/checklist/{item}", response=SchoolDetailOut)
+def school_check(request: HttpRequest, school_id: int, item: str, body: CheckIn) -> Any:
+    """Tick or untick a readiness item; ticking needs evidence."""
+    school = selectors.school_get(user=request.user, pk=school_id)  # type: ignore[arg-type]
+    services.check_set(
+        actor=request.user,
+        school=school,
+        item_code=item,
+        done=body.done,
+        evidence=body.evidence,  # type: ignore[arg-type]
+        request=request,
+    )
+    return _detail(school)
+
+
+@router.get("/disputes", response=Page[DisputeOut])
+def dispute_list(
+    request: HttpRequest,
+    area: str = "",
+    kind: str = "",
+    status: str = "",
+    party: str = "",
+    page: int = 1,
+    page_size: int = 100,
+) -> Any:
+    """`party` is a full name, matched exactly (parties are encrypted)."""
+    qs = selectors.disputes_list(user=request.user, area=area, kind=kind, status=status, party=party)  # type: ignore[arg-type]
+    return paginate(qs, page, page_size)
+
+
+@router.post("/disputes", response={201: DisputeOut})
+def dispute_create(request: HttpRequest, body: DisputeIn) -> Any:
+    return 201, services.dispute_create(actor=request.user, request=request, **body.dict())  # type: ignore[arg-type]
+
+
+@router.get("/disputes/stats", response=list[dict[str, Any]])
+def dispute_stats(request: HttpRequest) -> Any:
+    """Per type: count, closed, amount at stake, median days to resolve."""
+    return selectors.dispute_stats(user=request.user)  # type: ignore[arg-type]
+
+
+@router.get("/disputes/export")
+def dispute_export(
+    request: HttpRequest, area: str = "", kind: str = "", status: str = "", format: str = "csv"
+) -> HttpResponse:
+    filters = {"area": area, "kind": kind, "status": status}
+    return disputes_export(user=request.user, filters=filters, fmt=format, request=request)  # type: ignore[arg-type]
+
+
+@router.get("/disputes/{dispute_id}", response=DisputeOut)
+def dispute_detail(request: HttpRequest, dispute_id: int) -> Any:
+    return selectors.dispute_get(user=request.user, pk=dispute_id)  # type: ignore[arg-type]
+
+
+@router.post("/disputes/{dispute_id}/transition", response=DisputeOut)
+def dispute_transition(request: HttpRequest, dispute_id: int, body: TransitionIn) -> Any:
+    dispute = selectors.dispute_get(user=request.user, pk=dispute_id)  # type: ignore[arg-type]
+    return services.dispute_transition(actor=request.user, dispute=dispute, request=request, **body.dict())  # type: ignore[arg-type]
+
+
+@router.post("/disputes/{dispute_id}/reveal", response=dict[str, str])
+def dispute_reveal(request: HttpRequest, dispute_id: int, body: RevealIn) -> Any:
+    """The parties in clear; needs the reveal permission; always audited."""
+    dispute = selectors.dispute_get(user=request.user, pk=dispute_id)  # type: ignore[arg-type]
+    return services.dispute_reveal(actor=request.user, dispute=dispute, reason=body.reason, request=request)  # type: ignore[arg-type]
