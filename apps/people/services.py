@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -109,7 +109,11 @@ def person_create(*, actor: User, data: Mapping[str, str], request: HttpRequest 
     if existing is not None:
         raise Conflict("duplicate_person", "this person is already registered", [{"person_id": existing.pk}])
     household = _household_for(clean.household_ref, clean.area_code)
-    person = Person.objects.create(household=household, **columns)
+    try:
+        with transaction.atomic():  # a savepoint: a parallel registration of the same person wins cleanly
+            person = Person.objects.create(household=household, **columns)
+    except IntegrityError:
+        raise Conflict("duplicate_person", "this person is already registered") from None
     audit_record(actor=actor, action=AuditAction.CREATE, obj=person, request=request)
     merge_candidates_find(person_ids=[person.pk])
     return person
@@ -246,7 +250,10 @@ def persons_import(
         audit_record(actor=actor, action=AuditAction.IMPORT, obj=batch, object_repr=filename[:200],
                      after={"created": created, "existing": batch.existing_rows, "errors": batch.error_rows},
                      request=request)
-        new_ids = list(Person.objects.filter(created_at=now, dedup_key__in=list(seen)).values_list("pk", flat=True))
+        keys, new_ids = list(seen), []
+        for start in range(0, len(keys), 5000):  # SQLite allows at most 32,766 parameters in one statement
+            chunk = keys[start : start + 5000]
+            new_ids += Person.objects.filter(created_at=now, dedup_key__in=chunk).values_list("pk", flat=True)
         merge_candidates_find(person_ids=new_ids)
     return batch
 
@@ -262,8 +269,9 @@ def persons_bulk_insert(stored: list[dict[str, Any]], *, households: list[str]) 
     """The fast path shared by imports and the demo generator: households first, then persons in one go."""
     refs = {ref: cols["area_id"] for ref, cols in zip(households, stored, strict=True) if ref}
     if refs:
-        Household.objects.bulk_create(
-            [Household(ref=r, area_id=a) for r, a in refs.items()], ignore_conflicts=True, batch_size=5000
+        now = timezone.now()
+        insert_ignoring_conflicts(
+            Household._meta.db_table, ("ref", "area_id", "created_at"), [(r, a, now) for r, a in refs.items()], "ref"
         )
     ids: dict[str, int] = {}
     ref_list = list(refs)
@@ -273,41 +281,37 @@ def persons_bulk_insert(stored: list[dict[str, Any]], *, households: list[str]) 
     for ref, cols in zip(households, stored, strict=True):
         cols["household_id"] = ids.get(ref) if ref else None
         # JSON as text: what both SQLite's executemany and PostgreSQL's COPY take for a JSON column.
-        cols["tags"] = json.dumps(cols["tags"], ensure_ascii=False)
+        cols["tags"] = json.dumps(cols["tags"], ensure_ascii=False) if cols["tags"] else "[]"
         rows.append([cols[c] for c in PERSON_COLUMNS])
     return insert_ignoring_conflicts(Person._meta.db_table, PERSON_COLUMNS, rows, "dedup_key")
 
 
 def merge_candidates_find(*, person_ids: list[int]) -> int:
-    """Likely duplicates without a shared document: same name and birth date, or same name and phone."""
+    """Likely duplicates without a shared document: same name and birth date, or same name and phone.
+
+    One indexed self-join per chunk: (name_hash, birth_date) through its composite index, name and phone
+    through the phone index, so the cost follows the matches found, not how common a name is.
+    """
+    table = Person._meta.db_table
     created = 0
-    for start in range(0, len(person_ids), 500):
-        people = list(Person.objects.filter(pk__in=person_ids[start : start + 500]).values(
-            "pk", "name_hash", "birth_date", "phone_hash"))
-        if not people:
-            continue
-        q = Q()
-        for p in people:
-            if p["birth_date"]:
-                q |= Q(name_hash=p["name_hash"], birth_date=p["birth_date"])
-            if p["phone_hash"]:
-                q |= Q(name_hash=p["name_hash"], phone_hash=p["phone_hash"])
-        if not q:
-            continue
-        others = list(Person.objects.active().filter(q).values("pk", "name_hash", "birth_date", "phone_hash"))
-        pairs: list[MergeCandidate] = []
-        for p in people:
-            for o in others:
-                if o["pk"] == p["pk"] or o["name_hash"] != p["name_hash"]:
-                    continue
-                if p["birth_date"] and o["birth_date"] == p["birth_date"]:
-                    reason = MergeReason.NAME_BIRTH
-                elif p["phone_hash"] and o["phone_hash"] == p["phone_hash"]:
-                    reason = MergeReason.NAME_PHONE
-                else:
-                    continue
-                a, b = sorted((p["pk"], o["pk"]))
-                pairs.append(MergeCandidate(person_a_id=a, person_b_id=b, reason=reason))
+    for start in range(0, len(person_ids), 1000):
+        chunk = person_ids[start : start + 1000]
+        marks = ", ".join(["%s"] * len(chunk))
+        sql = (
+            f"SELECT a.id, b.id, 1 FROM {table} a JOIN {table} b ON b.name_hash = a.name_hash"
+            f" AND b.birth_date = a.birth_date WHERE a.id IN ({marks}) AND b.id <> a.id AND b.merged_into_id IS NULL"
+            f" UNION ALL SELECT a.id, b.id, 2 FROM {table} a JOIN {table} b ON b.phone_hash = a.phone_hash"
+            f" AND b.name_hash = a.name_hash WHERE a.id IN ({marks}) AND a.phone_hash <> ''"
+            f" AND b.id <> a.id AND b.merged_into_id IS NULL"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*chunk, *chunk])
+            found = cursor.fetchall()
+        reasons: dict[tuple[int, int], str] = {}
+        for a, b, kind in sorted(found, key=lambda r: r[2]):  # same birth date first: it names the reason
+            pair = (min(a, b), max(a, b))
+            reasons.setdefault(pair, MergeReason.NAME_BIRTH if kind == 1 else MergeReason.NAME_PHONE)
+        pairs = [MergeCandidate(person_a_id=a, person_b_id=b, reason=r) for (a, b), r in sorted(reasons.items())]
         created += len(MergeCandidate.objects.bulk_create(pairs, ignore_conflicts=True))
     return created
 
