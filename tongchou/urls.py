@@ -11,6 +11,8 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("areas/", include("apps.geo.urls")),
     path("persons/", include("apps.people.urls")),
+    path("codes/", include("apps.codes.urls")),
+    path("venues/", include("apps.venues.urls")),
     path("cases/", include("apps.cases.urls")),
     path("epi/", include("apps.epi.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

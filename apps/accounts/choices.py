@@ -34,6 +34,7 @@ class Perm(models.TextChoices):
     CONTACT_DECIDE = "contact.decide", _("Confirm or dismiss contact suggestions")
     EPI_VIEW = "epi.view", _("See the epidemiology dashboard")
     AREA_MANAGE = "area.manage", _("Import and change areas")
+    CODE_SELF = "code.self", _("Show one's own health code")
     CODE_VIEW = "code.view", _("See health codes and colour counts")
     CODE_VERIFY = "code.verify", _("Verify health codes online")
     CODE_OVERRIDE = "code.override", _("Request and approve code overrides")
@@ -117,7 +118,7 @@ ROLE_PERMS: dict[str, set[str]] = {
     Role.QUARANTINE_MANAGER: {Perm.PERSON_VIEW, Perm.PERSON_REVEAL},
     Role.ECONOMIC_OFFICER: set(_ECONOMY),
     Role.ENTERPRISE_USER: {Perm.ENTERPRISE_FILE},
-    Role.CITIZEN: set(),
+    Role.CITIZEN: {Perm.CODE_SELF},
     Role.AUDITOR: {Perm.AUDIT_VIEW, Perm.PERSON_VIEW},
 }
 

@@ -25,6 +25,11 @@ NAVIGATION: list[tuple[str, Any, str | None]] = [
     ("enterprises:list", _("Enterprises"), Perm.ENTERPRISE_VIEW),
     ("enterprises:tickets", _("Hotline"), Perm.HOTLINE_HANDLE),
     ("enterprises:mine", _("My enterprise"), Perm.ENTERPRISE_FILE),
+    ("codes:my", _("My code"), Perm.CODE_SELF),
+    ("venues:checkpoint", _("Checkpoint"), Perm.SCAN_UPLOAD),
+    ("venues:list", _("Venues"), Perm.VENUE_VIEW),
+    ("venues:alerts", _("Alerts"), Perm.ALERT_VIEW),
+    ("codes:counts", _("Code colours"), Perm.CODE_VIEW),
     ("accounts:audit", _("Audit log"), Perm.AUDIT_VIEW),
 ]
 

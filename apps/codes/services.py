@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -426,3 +427,75 @@ def checkin_submit(*, person: Person, temperature: float | None, symptoms: bool)
     )
     codes_recompute_on_commit([person.pk])
     return checkin
+
+
+# --------------------------------------------------------------------------- citizen sign-in by one-time code
+
+OTP_TTL = timedelta(minutes=5)
+OTP_MAX_ATTEMPTS = 5
+
+
+def otp_send(*, phone: str) -> None:
+    """Send a one-time code if the phone belongs to a registered person; silent otherwise (no enumeration)."""
+    import secrets
+
+    from apps.codes.models import SignInCode
+    from apps.codes.sms import send_sms
+    from apps.people.pii import cipher, phone_hash
+
+    phone = "".join(ch for ch in phone if ch.isdigit())
+    if not 6 <= len(phone) <= 15:
+        raise ValidationFailed(
+            "invalid_phone", "enter a mobile phone number", [{"field": "phone", "message": ""}]
+        )
+    key = phone_hash(phone)
+    if not Person.objects.filter(phone_hash=key, merged_into__isnull=True).exists():
+        return
+    code = f"{secrets.randbelow(10**6):06d}"
+    SignInCode.objects.create(
+        phone_hash=key,
+        code_hash=cipher().lookup_hash(f"{key}:{code}", kind="otp"),
+        expires_at=timezone.now() + OTP_TTL,
+    )
+    send_sms(phone, f"【统筹】您的登录验证码为 {code}，5分钟内有效。Tongchou sign-in code: {code}")
+
+
+def otp_verify(*, phone: str, code: str) -> User:
+    """The citizen's account for a correct, unexpired, unused code; created and linked on first sign-in."""
+    from apps.accounts.choices import Role
+    from apps.accounts.services import user_create
+    from apps.codes.models import SignInCode
+    from apps.people.pii import cipher, phone_hash
+
+    phone = "".join(ch for ch in phone if ch.isdigit())
+    key = phone_hash(phone)
+    wrong = ValidationFailed(
+        "wrong_code", "the code is wrong or has expired", [{"field": "code", "message": ""}]
+    )
+    row = (
+        SignInCode.objects.filter(phone_hash=key, used=False, expires_at__gt=timezone.now())
+        .order_by("-created_at")
+        .first()
+    )
+    if row is None or row.attempts >= OTP_MAX_ATTEMPTS:
+        raise wrong
+    if cipher().lookup_hash(f"{key}:{code.strip()}", kind="otp") != row.code_hash:
+        # Counted outside any transaction, so a wrong guess is never rolled back.
+        SignInCode.objects.filter(pk=row.pk).update(attempts=F("attempts") + 1)
+        raise wrong
+    # Conditional update: of two concurrent uses of one code, only one wins.
+    if not SignInCode.objects.filter(pk=row.pk, used=False).update(used=True):
+        raise wrong
+    person = Person.objects.filter(phone_hash=key, merged_into__isnull=True).order_by("pk").first()
+    if person is None:
+        raise wrong
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(person=person).first()
+        if user is None:
+            user = user_create(
+                username=f"citizen-{person.pk}",
+                password=None,
+                grants=[(Role.CITIZEN, person.area_id)],
+                person=person,
+            )
+    return user

@@ -82,3 +82,8 @@ def venue_throughput(*, user: User, days: int = 1) -> list[dict[str, object]]:
         .values("pk", "name", "category", "area_id", "n", "flagged")
         .order_by("-n")[:200]
     )
+
+
+def venues_for_upload(*, user: User) -> QuerySet[Venue]:
+    """Venues where the user may record scans (a checkpoint operator's own posts)."""
+    return Venue.objects.filter(area_q(user, Perm.SCAN_UPLOAD)).order_by("area_id", "name")

@@ -1,0 +1,204 @@
+"""Pages of the health-code app: citizen sign-in, my code, declaration, check-in; officers' counts and overrides."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import segno
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_POST
+
+from apps.accounts.choices import Perm
+from apps.accounts.scoping import has_perm_anywhere
+from apps.codes import selectors, services
+from apps.codes.choices import RiskLevel
+from apps.common.errors import ServiceError
+from apps.geo.models import Area
+from apps.geo.svg import boundaries_svg
+from apps.people.models import Person
+
+QR_COLOURS = {"green": "#1e8e3e", "yellow": "#a67c00", "red": "#c5221f"}
+_FILL = {"green": "#cde8d4", "yellow": "#fbe7a1", "red": "#f4b4b1"}
+
+
+def _error_page(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    return render(request, "error.html", {"error": exc}, status=exc.status)
+
+
+def qr_svg(text: str, colour: str) -> SafeString:
+    # segno writes only its own markup; the text is encoded into path data, never echoed.
+    svg = segno.make(text, error="m").svg_inline(scale=6, dark=QR_COLOURS.get(colour, "#000"), border=2)
+    return mark_safe(svg.replace("<svg ", '<svg role="img" aria-label="QR" ', 1))  # noqa: S308
+
+
+def signin(request: HttpRequest) -> HttpResponse:
+    """Citizen sign-in with a one-time code sent to the registered mobile phone."""
+    context: dict[str, object] = {"phone": request.POST.get("phone", "")}
+    if request.method == "POST":
+        try:
+            if request.POST.get("step") == "verify":
+                user = services.otp_verify(
+                    phone=request.POST.get("phone", ""), code=request.POST.get("code", "")
+                )
+                login(request, user, backend="apps.accounts.backends.LockoutModelBackend")
+                return redirect("codes:my")
+            services.otp_send(phone=request.POST.get("phone", ""))
+            context["sent"] = True
+        except ServiceError as exc:
+            context["error"] = exc
+            context["sent"] = request.POST.get("step") == "verify"
+    return render(request, "codes/signin.html", context)
+
+
+def _person(request: HttpRequest) -> Person | None:
+    pid = getattr(request.user, "person_id", None)
+    return Person.objects.filter(pk=pid).first() if pid else None
+
+
+@login_required
+def my_code(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    if person is None:
+        return render(request, "codes/no_person.html", status=404)
+    code = services.code_for(person)
+    qr, expires = services.code_issue_qr(code=code)
+    return render(
+        request,
+        "codes/my_code.html",
+        {"code": code, "qr": qr, "qr_svg": qr_svg(qr, code.colour), "expires": expires, "person": person},
+    )
+
+
+@login_required
+def declare(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    if person is None:
+        return render(request, "codes/no_person.html", status=404)
+    context: dict[str, object] = {"risks": RiskLevel.choices, "today": timezone.localdate()}
+    if request.method == "POST":
+        try:
+            services.declaration_submit(
+                person=person,
+                symptoms=request.POST.get("symptoms") == "on",
+                arrived_on=parse_date(request.POST.get("arrived_on") or "")
+                if request.POST.get("arrived_on")
+                else None,
+                arrived_from=request.POST.get("arrived_from", ""),
+                arrived_from_risk=request.POST.get("arrived_from_risk", "low"),
+                note=request.POST.get("note", ""),
+            )
+            return redirect("codes:my")
+        except (ServiceError, ValueError) as exc:
+            context["error"] = exc
+    return render(request, "codes/declare.html", context)
+
+
+@login_required
+def checkin(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    if person is None:
+        return render(request, "codes/no_person.html", status=404)
+    context: dict[str, object] = {}
+    if request.method == "POST":
+        raw = request.POST.get("temperature", "").strip()
+        try:
+            services.checkin_submit(
+                person=person,
+                temperature=float(raw) if raw else None,
+                symptoms=request.POST.get("symptoms") == "on",
+            )
+            return redirect("codes:my")
+        except ValueError:
+            context["error"] = {"message": "34–43 °C"}
+        except ServiceError as exc:
+            context["error"] = exc
+    return render(request, "codes/checkin.html", context)
+
+
+@login_required
+def counts(request: HttpRequest) -> HttpResponse:
+    if not has_perm_anywhere(request.user, Perm.CODE_VIEW):  # type: ignore[arg-type]
+        return render(request, "error.html", {"error": {"message": "forbidden"}}, status=403)
+    area = request.GET.get("area", "").strip()
+    level = 9 if len(area) >= 6 else 6
+    rows = selectors.colour_counts(user=request.user, area=area, level_digits=level)  # type: ignore[arg-type]
+    names = dict(Area.objects.filter(code__in=[r["area"] for r in rows]).values_list("code", "name_zh"))
+    fills = {}
+    for r in rows:
+        r["name"] = names.get(str(r["area"]), "")
+        worst = "red" if r["red"] else "yellow" if r["yellow"] else "green"
+        fills[str(r["area"])] = _FILL[worst]
+    shapes = Area.objects.filter(code__in=list(fills)).values_list("code", "name_zh", "boundary")
+    svg = boundaries_svg(shapes, fills=fills, link="?area={code}")
+    return render(request, "codes/counts.html", {"rows": rows, "area": area, "map": svg})
+
+
+@login_required
+def person_code(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        code = selectors.code_of_person(user=request.user, person_id=pk)  # type: ignore[arg-type]
+    except ServiceError as exc:
+        return _error_page(request, exc)
+    overrides = code.person.code_overrides.select_related("requested_by", "decided_by").order_by(
+        "-requested_at"
+    )[:20]
+    default_until = (timezone.localtime() + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    return render(
+        request,
+        "codes/person_code.html",
+        {
+            "code": code,
+            "overrides": overrides,
+            "can_override": has_perm_anywhere(request.user, Perm.CODE_OVERRIDE),  # type: ignore[arg-type]
+            "default_until": default_until,
+        },
+    )
+
+
+@login_required
+@require_POST
+def override_new(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        code = selectors.code_of_person(user=request.user, person_id=pk)  # type: ignore[arg-type]
+        raw = parse_datetime(request.POST.get("valid_until", "")) or timezone.now()
+        until = timezone.make_aware(raw) if timezone.is_naive(raw) else raw
+        services.override_request(
+            actor=request.user,  # type: ignore[arg-type]
+            person=code.person,
+            colour=request.POST.get("colour", ""),
+            reason=request.POST.get("reason", ""),
+            valid_until=until,
+            request=request,
+        )
+    except ServiceError as exc:
+        return _error_page(request, exc)
+    return redirect("codes:person", pk=pk)
+
+
+@login_required
+def overrides(request: HttpRequest) -> HttpResponse:
+    rows = selectors.overrides_list(user=request.user)[:200]  # type: ignore[arg-type]
+    return render(request, "codes/overrides.html", {"overrides": rows})
+
+
+@login_required
+@require_POST
+def override_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        o = selectors.override_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+        services.override_decide(
+            actor=request.user,  # type: ignore[arg-type]
+            override=o,
+            approve=request.POST.get("decision") == "approve",
+            note=request.POST.get("note", ""),
+            request=request,
+        )
+    except ServiceError as exc:
+        return _error_page(request, exc)
+    return redirect("codes:overrides")

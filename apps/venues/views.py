@@ -1,0 +1,182 @@
+"""Pages of the venues app: venue list and map, venue detail with its code, scan log, alerts, checkpoint page."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.views.decorators.http import require_POST
+
+from apps.accounts.choices import Perm
+from apps.accounts.scoping import has_perm_anywhere
+from apps.codes.views import qr_svg
+from apps.common.errors import ServiceError
+from apps.geo.models import Area
+from apps.geo.svg import boundaries_svg
+from apps.venues import selectors, services
+from apps.venues.choices import AlertStatus, VenueCategory
+
+PAGE_SIZE = 50
+
+
+def _error_page(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    return render(request, "error.html", {"error": exc}, status=exc.status)
+
+
+def _page(request: HttpRequest) -> int:
+    try:
+        return max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        return 1
+
+
+@login_required
+def venue_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    area = request.GET.get("area", "").strip()
+    category = request.GET.get("category", "")
+    query = request.GET.get("q", "").strip()
+    page = _page(request)
+    qs = selectors.venues_list(user=user, area=area, category=category, query=query)  # type: ignore[arg-type]
+    rows = list(qs.select_related("area")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    # Map: districts shaded by how many venues each holds, in the user's scope.
+    per_district = dict(
+        selectors.venues_list(user=user, category=category)  # type: ignore[arg-type]
+        .values_list("area_id")
+        .annotate(n=Count("pk"))
+        .values_list("area_id", "n")
+    )
+    counts: dict[str, int] = {}
+    for code, n in per_district.items():
+        counts[code[:6]] = counts.get(code[:6], 0) + n
+    top = max(counts.values(), default=0) or 1
+    fills = {code: f"rgba(31,95,168,{0.15 + 0.75 * n / top:.2f})" for code, n in counts.items()}
+    shapes = Area.objects.filter(code__in=list(counts)).values_list("code", "name_zh", "boundary")
+    context = {
+        "venues": rows[:PAGE_SIZE],
+        "has_next": len(rows) > PAGE_SIZE,
+        "page": page,
+        "area": area,
+        "category": category,
+        "query": query,
+        "categories": VenueCategory.choices,
+        "map": boundaries_svg(shapes, fills=fills, link="?area={code}"),
+        "district_counts": sorted(counts.items()),
+    }
+    return render(request, "venues/list.html", context)
+
+
+@login_required
+def venue_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        venue = selectors.venue_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+    except ServiceError as exc:
+        return _error_page(request, exc)
+    code = services.venue_qr_text(venue=venue)
+    scans = selectors.scans_list(user=request.user, venue_id=venue.pk)[:100]  # type: ignore[arg-type]
+    return render(
+        request,
+        "venues/detail.html",
+        {"venue": venue, "code": code, "qr_svg": qr_svg(code, ""), "scans": scans},
+    )
+
+
+@login_required
+def scan_log(request: HttpRequest) -> HttpResponse:
+    def as_int(name: str) -> int | None:
+        value = request.GET.get(name, "")
+        return int(value) if value.isdigit() else None
+
+    venue_id, person_id = as_int("venue"), as_int("person")
+    page = _page(request)
+    qs = selectors.scans_list(user=request.user, venue_id=venue_id, person_id=person_id)  # type: ignore[arg-type]
+    rows = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    return render(
+        request,
+        "venues/scans.html",
+        {
+            "scans": rows[:PAGE_SIZE],
+            "has_next": len(rows) > PAGE_SIZE,
+            "page": page,
+            "venue": venue_id,
+            "person": person_id,
+        },
+    )
+
+
+@login_required
+def alert_inbox(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", AlertStatus.OPEN)
+    page = _page(request)
+    qs = selectors.alerts_list(user=request.user, status=status)  # type: ignore[arg-type]
+    rows = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    return render(
+        request,
+        "venues/alerts.html",
+        {
+            "alerts": rows[:PAGE_SIZE],
+            "has_next": len(rows) > PAGE_SIZE,
+            "page": page,
+            "status": status,
+            "statuses": AlertStatus.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def alert_handle(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        alert = selectors.alert_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+        services.alert_acknowledge(actor=request.user, alert=alert, close=request.POST.get("close") == "1")  # type: ignore[arg-type]
+    except ServiceError as exc:
+        return _error_page(request, exc)
+    return redirect("venues:alerts")
+
+
+@login_required
+def checkpoint(request: HttpRequest) -> HttpResponse:
+    """The operator's scanner: decode, verify offline, take the temperature, queue and upload."""
+    if not has_perm_anywhere(request.user, Perm.SCAN_UPLOAD):  # type: ignore[arg-type]
+        return render(request, "error.html", {"error": {"message": "forbidden"}}, status=403)
+    venues = selectors.venues_for_upload(user=request.user)[:500]  # type: ignore[arg-type]
+    return render(request, "venues/checkpoint.html", {"venues": venues})
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """Served from the checkpoint path so its scope covers the page: caches the page shell for offline use."""
+    assets = [
+        static("js/checkpoint.js"),
+        static("vendor/jsqr/dist/jsQR.js"),
+        static("css/codes.css"),
+        static("css/app.css"),
+    ]
+    body = f"const CACHE = 'checkpoint-v1';\nconst ASSETS = {json.dumps(assets)};\n{_SW_BODY}"
+    response = HttpResponse(body, content_type="application/javascript")
+    response["Service-Worker-Allowed"] = "/venues/checkpoint/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+_SW_BODY = """
+self.addEventListener('install', (e) => {
+  e.waitUntil(caches.open(CACHE).then((c) => c.addAll(ASSETS)).then(() => self.skipWaiting()));
+});
+self.addEventListener('activate', (e) => { e.waitUntil(self.clients.claim()); });
+self.addEventListener('fetch', (e) => {
+  const req = e.request;
+  if (req.method !== 'GET') return;  // uploads are queued by the page itself (IndexedDB)
+  const url = new URL(req.url);
+  if (url.pathname.startsWith('/api/')) return;
+  // Network first, so a deploy is seen at once; the cache answers when the network is gone.
+  e.respondWith(fetch(req).then((res) => {
+    const copy = res.clone();
+    if (res.ok) caches.open(CACHE).then((c) => c.put(req, copy));
+    return res;
+  }).catch(() => caches.match(req)));
+});
+"""
