@@ -78,7 +78,8 @@ def run(ctx: DemoContext) -> dict[str, Any]:
             if planned_on <= ctx.today:
                 if profile == "on_plan":
                     actual = planned_on + dt.timedelta(days=rng.randint(-5, 0))
-                elif profile == "slipping" and rng.random() < 0.5:
+                elif profile == "slipping" and (ctx.today - planned_on).days > 25:
+                    # Slipping projects reached their older milestones late and are behind on the newest only.
                     actual = planned_on + dt.timedelta(days=rng.randint(3, 20))
                 actual = actual if actual and actual <= ctx.today else None
             rows.append((name, planned_on, actual))
