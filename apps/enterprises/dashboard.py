@@ -11,8 +11,6 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.utils import timezone
-
 from apps.accounts.models import User
 from apps.enterprises import selectors
 from apps.enterprises.choices import IndustrySection, Reason, SizeClass
@@ -75,10 +73,7 @@ def dashboard_data(*, user: User) -> dict[str, Any]:
     ]
     nonresumed = list(selectors.nonresumed_list(user=user)[:NONRESUMED_ROWS])
     sla = selectors.sla_report(user=user)
-    today = timezone.localdate()
-    curve = selectors.resumption_curve(
-        user=user, start=today.replace(month=2, day=1) if today.month > 2 else None
-    )
+    curve = selectors.resumption_curve(user=user)
     return {
         "total": _rate_row("total", total) if total else None,
         "above": _rate_row("above", above) if above else None,

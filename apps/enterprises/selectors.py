@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import fields as dc_fields
 from typing import Any
 
-from django.db.models import Count, F, FloatField, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, FloatField, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from apps.accounts.choices import Perm
@@ -182,7 +182,8 @@ def resumption_curve(
 ) -> list[dict[str, Any]]:
     """Resumed and fully resumed counts and rates per day, for all and for 四上 enterprises.
 
-    One GROUP BY day over the status history's deltas and a running sum. The denominator is today's active
+    One GROUP BY day over the status history's deltas and a running sum; without `end` the curve runs to
+    today, or to the last report when that is over a month old. The denominator is today's active
     registry in scope (the registry barely moves over weeks; a register of past registrations is not kept).
     """
     changes = _area_prefix(StatusChange.objects.filter(area_q(user, Perm.ENTERPRISE_VIEW)), area)
@@ -195,7 +196,6 @@ def resumption_curve(
         Enterprise.objects.filter(area_q(user, Perm.ENTERPRISE_VIEW), active=True), area
     )
     totals = denominators.aggregate(n=Count("id"), above=Count("id", filter=Q(above_designated=True)))
-    end = end or timezone.localdate()
     days: dict[dt.date, list[int]] = {}
     for row in per_day:
         d = days.setdefault(row["day"], [0, 0, 0, 0])
@@ -206,6 +206,10 @@ def resumption_curve(
             d[3] += row["f"] or 0
     if not days:
         return []
+    if end is None:
+        # Up to today while reports still come in; a history that ended long ago stops at its last report.
+        today, last = timezone.localdate(), max(days)
+        end = today if (today - last).days <= 31 else last
     first = min(days) if start is None else start
     running = [0, 0, 0, 0]
     for day in sorted(days):
@@ -316,14 +320,16 @@ def ticket_get(*, user: User, pk: int) -> Ticket:
 
 
 def sla_report(*, user: User, days: int = 90, now: dt.datetime | None = None) -> list[dict[str, Any]]:
-    """core.sla's per-department report over the tickets the user sees, opened in the last `days` days."""
+    """core.sla's per-department report over the tickets the user sees, opened in the `days` days up to the
+    latest ticket; open tickets are judged as of `now`."""
     from apps.enterprises.hotline import hq_after
 
     at = now or timezone.now()
-    rows = (
-        Ticket.objects.visible_to(user)
-        .filter(opened_at__gte=at - dt.timedelta(days=days))
-        .values_list("department__name", "opened_at", "due_at", "resolved_at", "satisfaction")
+    visible = Ticket.objects.visible_to(user)
+    # The window ends at the latest ticket, so a quiet hotline (or last spring's demo) still has a report.
+    latest = visible.aggregate(m=Max("opened_at"))["m"] or at
+    rows = visible.filter(opened_at__gte=min(at, latest) - dt.timedelta(days=days)).values_list(
+        "department__name", "opened_at", "due_at", "resolved_at", "satisfaction"
     )
     facts = [sla.TicketFacts(d, o, due, r, s) for d, o, due, r, s in rows]
     report = sla.sla_report(facts, at, headquarters_after=hq_after())
