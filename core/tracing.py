@@ -27,6 +27,7 @@ Conventions (every rule here is mirrored by the brute-force oracles at the end o
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -428,17 +429,37 @@ def _contacts_of(
                 params.window_seconds,
             )
         )
+    other: list[tuple[int, Evidence]] = []
+    _other_evidence(source, start, end, via, households, manifests, params, other)
+    for person, evidence in other:
+        found.setdefault(person, []).append(evidence)
+
+
+def _other_evidence(
+    source: int,
+    start: int,
+    end: int,
+    via: int | None,
+    households: Households,
+    manifests: Manifests,
+    params: TracingParams,
+    out: list[tuple[int, Evidence]],
+) -> None:
+    """Household and transport evidence of one source over ``[start, end]`` (few items: plain Python)."""
     household = households.household_of.get(source)
     if household is not None:
         for member in households.members[household]:
             if member != source:
-                found.setdefault(member, []).append(
-                    Evidence(
-                        kind=ContactKind.HOUSEHOLD,
-                        exposed_at=start,
-                        source_person_id=source,
-                        via_person_id=via,
-                        household_id=household,
+                out.append(
+                    (
+                        member,
+                        Evidence(
+                            kind=ContactKind.HOUSEHOLD,
+                            exposed_at=start,
+                            source_person_id=source,
+                            via_person_id=via,
+                            household_id=household,
+                        ),
                     )
                 )
     for trip in manifests.by_person.get(source, ()):
@@ -446,7 +467,7 @@ def _contacts_of(
             continue
         for other in manifests.by_trip[trip.trip_id]:
             if other.person_id != source and _transport_match(trip, other, params):
-                found.setdefault(other.person_id, []).append(_transport_evidence(trip, other, source, via))
+                out.append((other.person_id, _transport_evidence(trip, other, source, via)))
 
 
 def close_contacts(
@@ -491,6 +512,200 @@ def secondary_contacts(
         )
     exclude = {case.person_id, *(c.person_id for c in close)}
     return _aggregate(found, ContactDegree.SECONDARY, exclude)
+
+
+# --- Vectorised path: the same contacts as arrays (one row per evidence item), for the hot loop. ---
+
+
+@dataclass(frozen=True)
+class VenueEvidenceArrays:
+    """Venue co-presence evidence as parallel arrays: row ``i`` is one (source scan, contact scan) pair."""
+
+    contact: IntArray
+    source: IntArray  # the person traced from: the case, or the close contact for secondary contacts
+    venue: IntArray
+    source_scan: IntArray
+    source_time: IntArray
+    contact_scan: IntArray
+    contact_time: IntArray
+
+    @property
+    def size(self) -> int:
+        return int(self.contact.size)
+
+    def take(self, mask: npt.NDArray[np.bool_]) -> VenueEvidenceArrays:
+        return VenueEvidenceArrays(*(getattr(self, f.name)[mask] for f in dataclasses.fields(self)))
+
+
+@dataclass(frozen=True)
+class ContactSet:
+    """All contacts of one degree: what :func:`close_contacts` / :func:`secondary_contacts` return, kept as
+    arrays. ``persons`` and ``first_exposed`` are sorted as those functions sort their contacts;
+    :meth:`to_contacts` materialises the very same list (only needed for the few shown or stored)."""
+
+    degree: ContactDegree
+    venue: VenueEvidenceArrays
+    other: tuple[tuple[int, Evidence], ...]  # household and transport evidence: (contact person, evidence)
+    persons: IntArray
+    first_exposed: IntArray
+    window_seconds: int
+
+    def to_contacts(self) -> list[Contact]:
+        via = self.degree is ContactDegree.SECONDARY
+        found: dict[int, list[Evidence]] = {}
+        v = self.venue
+        for person, source, venue, s_scan, s_time, c_scan, c_time in zip(
+            v.contact.tolist(),
+            v.source.tolist(),
+            v.venue.tolist(),
+            v.source_scan.tolist(),
+            v.source_time.tolist(),
+            v.contact_scan.tolist(),
+            v.contact_time.tolist(),
+            strict=True,
+        ):
+            found.setdefault(person, []).append(
+                _venue_evidence(
+                    source,
+                    source if via else None,
+                    venue,
+                    s_scan,
+                    s_time,
+                    c_scan,
+                    c_time,
+                    self.window_seconds,
+                )
+            )
+        for person, evidence in self.other:
+            found.setdefault(person, []).append(evidence)
+        return _aggregate(found, self.degree, set())
+
+
+def _person_ranks(index: ScanIndex, persons: IntArray) -> tuple[IntArray, npt.NDArray[np.bool_]]:
+    keys = index._person_keys
+    if keys is None:
+        return persons, persons >= 0
+    if keys.size == 0:
+        return np.zeros_like(persons), np.zeros(persons.shape, dtype=bool)
+    rank = np.minimum(np.searchsorted(keys, persons), keys.size - 1).astype(np.int64)
+    return rank, keys[rank] == persons
+
+
+def _venue_arrays(
+    index: ScanIndex, sources: IntArray, starts: IntArray, ends: IntArray, window: int
+) -> VenueEvidenceArrays:
+    """Every scan of each source inside its own ``[start, end]``, and every other person's scan within
+    ``window`` of it at the same venue: two ``searchsorted`` passes for all sources at once."""
+    empty = np.empty(0, dtype=np.int64)
+    if index.size == 0 or sources.size == 0:
+        return VenueEvidenceArrays(empty, empty, empty, empty, empty, empty, empty)
+    rank, known = _person_ranks(index, sources)
+    t_max = index.t_min + index.span - 1
+    valid = known & (ends >= starts) & (ends >= index.t_min) & (starts <= t_max)
+    lo = np.searchsorted(index._p_key, rank * index.span + index._clamp(starts), "left")
+    hi = np.searchsorted(index._p_key, rank * index.span + index._clamp(ends), "right")
+    hi = np.where(valid, hi, lo)
+    counts = hi - lo
+    total = int(counts.sum())
+    if total == 0:
+        return VenueEvidenceArrays(empty, empty, empty, empty, empty, empty, empty)
+    owner = np.repeat(np.arange(sources.size, dtype=np.int64), counts)
+    pos = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(total, dtype=np.int64)
+    v_pos = index._p_pos[pos].astype(np.int64)
+    s_scan = index._v_scan[v_pos].astype(np.int64)
+    s_venue = index._venue_of(v_pos)
+    s_time = index._time_of(v_pos)
+    s_person = sources[owner]
+    q, persons, c_scans, c_times = index.co_present(s_venue, s_time, window)
+    keep = persons != s_person[q]
+    q = q[keep]
+    return VenueEvidenceArrays(
+        contact=persons[keep],
+        source=s_person[q],
+        venue=s_venue[q],
+        source_scan=s_scan[q],
+        source_time=s_time[q],
+        contact_scan=c_scans[keep],
+        contact_time=c_times[keep],
+    )
+
+
+def _contact_set(
+    degree: ContactDegree,
+    venue: VenueEvidenceArrays,
+    other: list[tuple[int, Evidence]],
+    exclude: set[int],
+    window: int,
+) -> ContactSet:
+    if exclude and venue.size:
+        venue = venue.take(~np.isin(venue.contact, np.fromiter(exclude, dtype=np.int64, count=len(exclude))))
+    kept = tuple((p, e) for p, e in other if p not in exclude)
+    persons = np.concatenate([venue.contact, np.array([p for p, _ in kept], dtype=np.int64)])
+    exposed = np.concatenate(
+        [
+            np.maximum(venue.source_time, venue.contact_time),
+            np.array([e.exposed_at for _, e in kept], dtype=np.int64),
+        ]
+    )
+    if persons.size == 0:
+        empty = np.empty(0, dtype=np.int64)
+        return ContactSet(degree, venue, kept, empty, empty, window)
+    order = np.lexsort((exposed, persons))  # by person, then exposure: each person's first row is its minimum
+    by_person, by_exposure = persons[order], exposed[order]
+    first_rows = np.flatnonzero(np.concatenate([[True], by_person[1:] != by_person[:-1]]))
+    unique, first = by_person[first_rows], by_exposure[first_rows]
+    final = np.lexsort((unique, first))
+    return ContactSet(degree, venue, kept, unique[final], first[final], window)
+
+
+def close_contact_set(
+    case: TracedCase,
+    index: ScanIndex,
+    households: Households,
+    manifests: Manifests,
+    params: TracingParams,
+) -> ContactSet:
+    """:func:`close_contacts` as arrays: ``close_contact_set(...).to_contacts() == close_contacts(...)``."""
+    window = exposure_window(case, params, index.first_scan_at(case.person_id))
+    other: list[tuple[int, Evidence]] = []
+    if window.is_empty:
+        venue = _venue_arrays(
+            index, np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), 0
+        )
+    else:
+        one = np.array([case.person_id], dtype=np.int64)
+        venue = _venue_arrays(
+            index,
+            one,
+            np.array([window.start], dtype=np.int64),
+            np.array([window.end], dtype=np.int64),
+            params.window_seconds,
+        )
+        _other_evidence(case.person_id, window.start, window.end, None, households, manifests, params, other)
+    return _contact_set(ContactDegree.CLOSE, venue, other, {case.person_id}, params.window_seconds)
+
+
+def secondary_contact_set(
+    case: TracedCase,
+    close: ContactSet,
+    index: ScanIndex,
+    households: Households,
+    manifests: Manifests,
+    params: TracingParams,
+    isolated_at: Mapping[int, int] | None = None,
+) -> ContactSet:
+    """:func:`secondary_contacts` as arrays, all close contacts' windows searched at once."""
+    isolated = isolated_at or {}
+    sources = close.persons
+    starts = close.first_exposed
+    ends = np.array([isolated.get(p, params.now) for p in sources.tolist()], dtype=np.int64)
+    venue = _venue_arrays(index, sources, starts, ends, params.window_seconds)
+    other: list[tuple[int, Evidence]] = []
+    for person, start, end in zip(sources.tolist(), starts.tolist(), ends.tolist(), strict=True):
+        if end >= start:
+            _other_evidence(person, start, end, person, households, manifests, params, other)
+    exclude = {case.person_id, *sources.tolist()}
+    return _contact_set(ContactDegree.SECONDARY, venue, other, exclude, params.window_seconds)
 
 
 # --- Brute-force oracles: the plain double loop over scans, for tests and the benchmark baseline. ---
