@@ -21,6 +21,7 @@ from apps.demo.models import DemoStep
 T = TypeVar("T")
 
 DEFAULT_STEPS = ["apps.demo.steps.areas", "apps.demo.steps.persons", "apps.demo.steps.users"]
+DEFAULT_STEPS += ["apps.codes.demo", "apps.venues.demo"]
 DEFAULT_STEPS += ["apps.enterprises.demo"]
 
 
