@@ -2,7 +2,7 @@
 through a peak and a decline, with labs, hospital stays, traced contacts, links, clusters and risk levels.
 
 The simulation is a branching process in continuous time: R is 2.6 until the city's measures start
-(when a third of the outbreak's planned size is infected), then 0.55; serial interval gamma(4.7, 2.9) as in the dashboard's default; 20 % of infections stay
+(when a third of the outbreak's planned size is infected), then 0.75; serial interval gamma(4.7, 2.9) as in the dashboard's default; 20 % of infections stay
 asymptomatic. The "earlies" improve over time (onset → visit from 4 to 1 day, report → isolation from 2
 days to hours), so the delay chart shows early getting earlier. An infection outside the household is
 a meeting at a venue: if the city already has scans, the infectee is someone scanned at the same venue
@@ -41,8 +41,8 @@ from apps.venues.models import Scan, Venue
 
 NAME = "outbreak"
 TAG = "[demo]"
-DAYS = 60  # the outbreak starts this many days before ctx.today
-R_BEFORE, R_AFTER = 2.6, 0.55
+DAYS = 56  # the outbreak starts this many days before ctx.today
+R_BEFORE, R_AFTER = 2.6, 0.75
 SEEDS = 6
 
 
@@ -81,15 +81,17 @@ def run(ctx: DemoContext) -> dict[str, Any]:
     members: dict[int, list[int]] = defaultdict(list)
     household_of: dict[int, int] = {}
     by_street: dict[str, list[int]] = defaultdict(list)
+    by_district: dict[str, list[int]] = defaultdict(list)
     for pk, area, household in people:
         by_street[area[:9]].append(pk)
+        by_district[area[:6]].append(pk)
         if household:
             members[household].append(pk)
             household_of[pk] = household
     tz = timezone.get_current_timezone()
     day0 = dt.datetime.combine(ctx.today - dt.timedelta(days=DAYS), dt.time(0), tzinfo=tz)
     now = min(timezone.now(), dt.datetime.combine(ctx.today, dt.time(20), tzinfo=tz))
-    cap = max(40, min(1500, len(people) // 15))
+    cap = max(40, min(1500, len(people) // 25))
 
     venues = list(Venue.objects.values_list("pk", "area_id"))
     own_venues = not Scan.objects.exists()
@@ -113,12 +115,18 @@ def run(ctx: DemoContext) -> dict[str, Any]:
 
     infected: dict[int, dict[str, Any]] = {}
     scans: list[Scan] = []
+    seed_districts = sorted(by_district)[:2]
+    seed_pool = [pk for d in seed_districts for pk in by_district[d]]
     # Events in time order (a heap), so the measures start at a known instant: when a third of the
     # outbreak's size is reached; every infection after it happens only with probability R_after/R_before.
     events: list[tuple[dt.datetime, int, int | None]] = []
     for i in range(SEEDS):
         heapq.heappush(events, (day0 + dt.timedelta(days=rng.uniform(0, 6)), i, None))
-    counter = SEEDS
+    # Imported cases keep arriving (境外输入) after the first seeds, one every few days.
+    late = [day0 + dt.timedelta(days=d + rng.uniform(0, 2)) for d in range(10, DAYS - 1, 5)]
+    for i, at in enumerate(late):
+        heapq.heappush(events, (at, SEEDS + i, None))
+    counter = SEEDS + len(late)
     measures_at: dt.datetime | None = None
     while events and len(infected) < cap:
         at, _, source = heapq.heappop(events)
@@ -128,14 +136,17 @@ def run(ctx: DemoContext) -> dict[str, Any]:
             continue
         venue = None
         if source is None:
-            target = rng.choice(people)[0]
+            # The imported seeds live in two districts, so the city shows high, medium and low areas.
+            target = rng.choice(seed_pool)
         else:
             household = [m for m in members.get(household_of.get(source, -1), []) if m not in infected]
             if household and rng.random() < 0.45:
                 target = rng.choice(household)
             else:
                 street = area_of[source][:9]
-                pool = by_street[street] if rng.random() < 0.8 else rng.choice(list(by_street.values()))
+                pool = by_street[street] if rng.random() < 0.85 else by_district[street[:6]]
+                if rng.random() < 0.02:  # now and then a trip across the city
+                    pool = rng.choice(list(by_street.values()))
                 target = rng.choice(pool)
                 near = venues_by_street.get(street) or [v for v, _ in venues]
                 if near and target not in infected:
@@ -348,7 +359,8 @@ def _cases(
     counts: dict[str, int] = defaultdict(int)
     for case in cases:
         counts[case.status] += 1
-    return {"cases": len(cases), "by_status": dict(counts), "links": len(links), "imported": len(flights)}
+    by_status = {str(k): v for k, v in sorted(counts.items())}
+    return {"cases": len(cases), "by_status": by_status, "links": len(links), "imported": len(flights)}
 
 
 def _trace_and_decide(rng: random.Random, now: dt.datetime) -> dict[str, int]:
