@@ -147,6 +147,12 @@ def keys(request: HttpRequest) -> dict[str, Any]:
     return public_keys_document()
 
 
+@router.get("/ping", response=dict[str, Any])
+def ping(request: HttpRequest) -> dict[str, Any]:
+    """For devices: is the server reachable and the token still valid (the cheapest authenticated call)."""
+    return {"ok": True, "time": timezone.now()}
+
+
 @router.post("/verify", response=VerifyOut)
 def verify(request: HttpRequest, body: VerifyIn) -> dict[str, Any]:
     """Online fallback: the verdict, and the person's current colour if it changed since the code was issued."""

@@ -68,8 +68,9 @@ def codes_recompute(
     today = today or timezone.localdate(now)
     ruleset = current_ruleset(today)
     stats = RecomputeStats()
-    for chunk in _chunks(person_ids):
-        _recompute_chunk(chunk, today, now, ruleset, stats)
+    for chunk, id_range in _chunks(person_ids):
+        with transaction.atomic():
+            _recompute_chunk(chunk, today, now, ruleset, stats, id_range)
         if progress is not None:
             progress(len(chunk))
     return stats
@@ -82,12 +83,18 @@ def codes_recompute_on_commit(person_ids: Iterable[int]) -> None:
         transaction.on_commit(lambda: codes_recompute(person_ids=ids))
 
 
-def _chunks(person_ids: Iterable[int] | None) -> Iterable[list[tuple[int, str]]]:
+def _chunks(
+    person_ids: Iterable[int] | None,
+) -> Iterable[tuple[list[tuple[int, str]], tuple[int, int] | None]]:
+    """Chunks of (person id, area), with the id range they span when the chunk is a run of all persons."""
     size = facts_module.CHUNK
     if person_ids is not None:
         ids = sorted(set(person_ids))
         for start in range(0, len(ids), size):
-            yield list(Person.objects.filter(pk__in=ids[start : start + size]).values_list("pk", "area_id"))
+            yield (
+                list(Person.objects.filter(pk__in=ids[start : start + size]).values_list("pk", "area_id")),
+                None,
+            )
         return
     last = 0
     while True:
@@ -98,7 +105,7 @@ def _chunks(person_ids: Iterable[int] | None) -> Iterable[list[tuple[int, str]]]
         )
         if not rows:
             return
-        yield rows
+        yield rows, (rows[0][0], rows[-1][0])
         last = rows[-1][0]
 
 
@@ -116,19 +123,25 @@ def _reason_json(result_reasons: Sequence[Any]) -> list[dict[str, Any]]:
 
 
 def _recompute_chunk(
-    rows: list[tuple[int, str]], today: date, now: datetime, ruleset: RuleSet, stats: RecomputeStats
+    rows: list[tuple[int, str]],
+    today: date,
+    now: datetime,
+    ruleset: RuleSet,
+    stats: RecomputeStats,
+    id_range: tuple[int, int] | None = None,
 ) -> None:
     ids = [pid for pid, _ in rows]
-    facts = facts_module.gather(ids, today, ruleset)
+    who = facts_module.person_filter(ids, id_range)
+    facts = facts_module.gather(ids, today, ruleset, id_range)
     overrides = dict(
-        Override.objects.filter(person_id__in=ids, status=OverrideStatus.APPROVED, valid_until__gt=now)
+        Override.objects.filter(**who, status=OverrideStatus.APPROVED, valid_until__gt=now)
         .order_by("person_id", "decided_at")
         .values_list("person_id", "pk")
     )
     override_colour = dict(Override.objects.filter(pk__in=overrides.values()).values_list("pk", "colour"))
     existing = {
         row[0]: row[1:]
-        for row in HealthCode.objects.filter(person_id__in=ids).values_list(
+        for row in HealthCode.objects.filter(**who).values_list(
             "person_id",
             "area_id",
             "colour",
