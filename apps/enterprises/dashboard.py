@@ -6,6 +6,7 @@ A fixed number of queries whatever the number of enterprises: every figure is a 
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import logging
 from collections.abc import Callable
@@ -22,7 +23,38 @@ NONRESUMED_ROWS = 20
 
 # Sections from the other recovery apps: (key, module, function). Each is called as function(user=user) and
 # skipped when the app or the function is missing, so this page works without them.
-OPTIONAL_SECTIONS: list[tuple[str, str, str]] = []
+# Documented in notes/interfaces.md ("apps.projects / apps.indicators / apps.prices").
+OPTIONAL_SECTIONS: list[tuple[str, str, str]] = [
+    ("project_colours", "apps.projects.selectors", "project_colour_counts"),
+    ("battle_map", "apps.projects.selectors", "battle_map_svg"),
+    ("indicators", "apps.indicators.selectors", "latest_indicator_progress"),
+    ("price_alerts", "apps.prices.selectors", "active_price_alerts"),
+]
+OPTIONAL_KEYS = {key for key, _, _ in OPTIONAL_SECTIONS}
+OWN_LISTS = {"nonresumed", "sla", "curve", "recent_commitments", "open_tickets"}
+
+
+def _section_json(key: str, value: Any) -> Any:
+    """Plain JSON for the other apps' sections (their rows hold dataclasses and model instances)."""
+    if key == "battle_map":
+        return None  # drawn on the page; /api/projects/ has the data
+    if key == "indicators":
+        return [dataclasses.asdict(r) if dataclasses.is_dataclass(r) else str(r) for r in value]
+    if key == "price_alerts":
+        return [
+            {
+                "item": str(a.item),
+                "market": str(a.market),
+                "day": a.day.isoformat(),
+                "price": a.price,
+                "baseline": a.baseline,
+                "rise": a.rise,
+                "reason_en": a.reason_en,
+                "reason_zh": a.reason_zh,
+            }
+            for a in value
+        ]
+    return value
 
 
 def _rate_row(label: str, r: ResumptionRates) -> dict[str, Any]:
@@ -72,7 +104,7 @@ def dashboard_data(*, user: User) -> dict[str, Any]:
         for r in selectors.reasons_summary(user=user)
     ]
     nonresumed = list(selectors.nonresumed_list(user=user)[:NONRESUMED_ROWS])
-    sla = selectors.sla_report(user=user)
+    sla = selectors.sla_summary(user=user)
     curve = selectors.resumption_curve(user=user)
     return {
         "total": _rate_row("total", total) if total else None,
@@ -122,11 +154,7 @@ def dashboard_json(*, user: User) -> dict[str, Any]:
             }
         )
     return {
-        **{
-            k: v
-            for k, v in data.items()
-            if k not in ("nonresumed", "sla", "curve", "recent_commitments", "open_tickets")
-        },
+        **{k: v for k, v in data.items() if k not in OWN_LISTS and k not in OPTIONAL_KEYS},
         "nonresumed": [
             {
                 "id": e.pk,
@@ -159,4 +187,5 @@ def dashboard_json(*, user: User) -> dict[str, Any]:
             }
             for t in data["open_tickets"]
         ],
+        **{k: _section_json(k, data[k]) for k in OPTIONAL_KEYS if k in data},
     }

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import fields as dc_fields
 from typing import Any
 
-from django.db.models import Count, F, FloatField, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Avg, Count, F, FloatField, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from apps.accounts.choices import Perm
@@ -347,3 +347,54 @@ def sla_report(*, user: User, days: int = 90, now: dt.datetime | None = None) ->
 def recent_commitments(*, user: User, limit: int = 10) -> list[Commitment]:
     qs = Commitment.objects.filter(area_q(user, Perm.ENTERPRISE_VIEW, field="enterprise__area"))
     return list(qs.select_related("enterprise").order_by("-filed_at", "-id")[:limit])
+
+
+def sla_summary(*, user: User, days: int = 90, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """The same per-department figures as `sla_report`, counted in one GROUP BY instead of in Python, for the
+    dashboard: bounded whatever the number of tickets. Only the median resolution time is left out."""
+    from apps.enterprises.hotline import hq_after
+
+    at = now or timezone.now()
+    visible = Ticket.objects.visible_to(user)
+    latest = visible.aggregate(m=Max("opened_at"))["m"] or at
+    resolved = Q(resolved_at__isnull=False, resolved_at__lte=at)
+    still_open = Q(resolved_at__isnull=True) | Q(resolved_at__gt=at)
+    rows = (
+        visible.filter(opened_at__gte=min(at, latest) - dt.timedelta(days=days))
+        .values("department__name")
+        .annotate(
+            total=Count("id"),
+            resolved=Count("id", filter=resolved),
+            on_time=Count("id", filter=resolved & Q(resolved_at__lte=F("due_at"))),
+            overdue=Count("id", filter=still_open & Q(due_at__lt=at)),
+            at_hq=Count("id", filter=still_open & Q(due_at__lt=at - hq_after())),
+            satisfaction=Avg("satisfaction", filter=resolved),
+        )
+        .order_by("department__name")
+    )
+    out = []
+    for r in rows:
+        still = r["total"] - r["resolved"]
+        report = sla.DepartmentSla(
+            department=r["department__name"],
+            total=r["total"],
+            resolved=r["resolved"],
+            resolved_on_time=r["on_time"],
+            open=still,
+            overdue_open=r["overdue"],
+            open_by_level={
+                sla.EscalationLevel.OWNER: still - r["overdue"],
+                sla.EscalationLevel.DEPARTMENT_HEAD: r["overdue"] - r["at_hq"],
+                sla.EscalationLevel.HEADQUARTERS: r["at_hq"],
+            },
+            mean_satisfaction=r["satisfaction"],
+        )
+        out.append(
+            {
+                "department": report.department,
+                "sla": report,
+                "hq": r["at_hq"],
+                "head": r["overdue"] - r["at_hq"],
+            }
+        )
+    return out

@@ -141,3 +141,31 @@ def test_a_department_head_sees_and_answers_its_tickets(ent_user, categories, ma
     ticket = _open(ent_user, "tax")
     assert selectors.tickets_list(user=head).count() == 1
     assert hotline.ticket_reply(actor=head, ticket=ticket, reply="局长批示").status == "replied"
+
+
+def test_the_dashboard_sql_summary_equals_core_sla_report(ent_user, econ_a, categories):
+    import random
+
+    rng = random.Random(3)
+    now = MONDAY_10 + dt.timedelta(days=6)
+    for _ in range(40):
+        ticket = _open(
+            ent_user, rng.choice(["tax", "labour"]), at=MONDAY_10 + dt.timedelta(hours=rng.randint(0, 120))
+        )
+        roll = rng.random()
+        if roll < 0.6:
+            resolved = ticket.opened_at + dt.timedelta(hours=rng.uniform(0.5, 60))
+            Ticket.objects.filter(pk=ticket.pk).update(
+                status="replied", resolved_at=resolved, satisfaction=rng.choice([None, 2, 4, 5])
+            )
+    exact = {r["department"]: r["sla"] for r in selectors.sla_report(user=econ_a, now=now)}
+    summary = {r["department"]: r["sla"] for r in selectors.sla_summary(user=econ_a, now=now)}
+    assert exact.keys() == summary.keys()
+    for name, want in exact.items():
+        got = summary[name]
+        for field in ("total", "resolved", "resolved_on_time", "open", "overdue_open", "open_by_level"):
+            assert getattr(got, field) == getattr(want, field), field
+        assert got.on_time_rate == want.on_time_rate
+        assert (got.mean_satisfaction is None) == (want.mean_satisfaction is None)
+        if want.mean_satisfaction is not None:
+            assert got.mean_satisfaction == pytest.approx(want.mean_satisfaction)
