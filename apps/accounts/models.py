@@ -70,7 +70,8 @@ class AuditLog(models.Model):
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     actor_name = models.CharField(max_length=150, blank=True)
-    action = models.CharField(max_length=32, choices=AuditAction.choices, db_index=True)
+    # No `choices=` here: apps add actions to AuditAction freely, without a migration of this append-only table.
+    action = models.CharField(max_length=32, db_index=True)
     object_type = models.CharField(max_length=64, blank=True, db_index=True)
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(max_length=200, blank=True)
@@ -95,3 +96,10 @@ class AuditLog(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("audit records cannot be deleted")
+
+    def get_action_display(self) -> str:
+        try:
+            return str(AuditAction(self.action).label)
+        except ValueError:
+            return self.action
+
