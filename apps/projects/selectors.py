@@ -6,7 +6,7 @@ import hashlib
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from apps.accounts.choices import Perm
@@ -82,7 +82,7 @@ def _spot(project_id: int, box: tuple[float, float, float, float]) -> tuple[floa
 def battle_map_svg(*, user: User, area: str = "", width: int = 640) -> SafeString:
     """挂图作战: the districts the user sees, drawn from stored boundaries, with one dot per project by colour.
 
-    Same drawing as apps.geo.svg (linear projection, north up), plus the project layer. Two queries.
+    Same drawing as apps.geo.svg (linear projection, north up), plus the project layer. Two queries, three when a project lacks coordinates.
     """
     prefixes = grant_prefixes(user, Perm.PROJECT_VIEW)
     if not prefixes:
@@ -96,8 +96,13 @@ def battle_map_svg(*, user: User, area: str = "", width: int = 640) -> SafeStrin
     )
     projects = list(
         projects_list(user=user, area=area).values_list(
-            "id", "ref", "name", "colour", "lon", "lat", "area__boundary"
+            "id", "ref", "name", "colour", "lon", "lat", "area_id"
         )
+    )
+    # Boundaries only of the areas whose projects have no coordinates (usually none): no JSON per project row.
+    unplaced = {row[6] for row in projects if row[4] is None or row[5] is None}
+    boundaries = (
+        dict(Area.objects.filter(code__in=unplaced).values_list("code", "boundary")) if unplaced else {}
     )
     shapes = [(code, name, _rings(g)) for code, name, g in districts if g]
     points = [pt for _, _, rings in shapes for ring in rings for pt in ring]
@@ -133,9 +138,9 @@ def battle_map_svg(*, user: User, area: str = "", width: int = 640) -> SafeStrin
                     name,
                 )
             )
-    for pk, ref, name, colour, lon, lat, boundary in projects:
+    for pk, ref, name, colour, lon, lat, area_code in projects:
         if lon is None or lat is None:
-            pts = [pt for ring in _rings(boundary) for pt in ring]
+            pts = [pt for ring in _rings(boundaries.get(area_code)) for pt in ring]
             if not pts:
                 continue
             lon, lat = _spot(
@@ -150,18 +155,13 @@ def battle_map_svg(*, user: User, area: str = "", width: int = 640) -> SafeStrin
         if not (minx <= lon <= maxx and miny <= lat <= maxy):
             continue
         cx, cy = xy(lon, lat)
+        # One dot per project: f-strings with escape() on the two free-text fields (format_html per dot costs
+        # a tenth of a second at 1,000 projects); numbers are formatted by us and the colour is a choice.
+        safe_colour = colour if colour in COLOUR_HEX else "none"
         parts.append(
-            format_html(
-                '<a href="/projects/{}/"><circle cx="{}" cy="{}" r="5" fill="{}" stroke="#fff" stroke-width="1" '
-                'class="project-dot colour-{}"><title>{} {}</title></circle></a>',
-                pk,
-                cx,
-                cy,
-                COLOUR_HEX.get(colour, "#777"),
-                colour,
-                ref,
-                name,
-            )
+            f'<a href="/projects/{int(pk)}/"><circle cx="{cx}" cy="{cy}" r="5" fill="{COLOUR_HEX.get(colour, "#777")}" '
+            f'stroke="#fff" stroke-width="1" class="project-dot colour-{safe_colour}">'
+            f"<title>{escape(ref)} {escape(name)}</title></circle></a>"
         )
     svg = (
         f'<svg class="map battle-map" viewBox="0 0 {width + 2} {height}" role="img" aria-label="battle map" '

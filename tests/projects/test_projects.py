@@ -187,3 +187,9 @@ def test_pages_list_detail_and_map_render(econ_a, econ_b, client_of, api_of):
     r = c.post(f"/projects/{out['id']}/progress/", {"stage": "completed", "investment_completed": "1000"})
     assert r.status_code == 302
     assert Project.objects.get(ref="V1").colour == "blue"
+
+
+def test_the_battle_map_escapes_project_names(econ_a, api_of):
+    post(api_of(econ_a), "/api/projects/", body("X<1>", name="<script>alert(1)</script>"))
+    svg = api_of(econ_a).get("/api/projects/map.svg").content.decode()
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and "X&lt;1&gt;" in svg
