@@ -139,6 +139,7 @@ def _persons(n: int) -> list[int]:
     """n persons written straight through the bulk path (the benchmark is not about person import)."""
     import datetime as dt
 
+    from django.db import transaction
     from django.utils import timezone
 
     from apps.common.bulk import insert_ignoring_conflicts
@@ -180,7 +181,8 @@ def _persons(n: int) -> list[int]:
                 "updated_at": now,
             }
             rows.append([cols[c] for c in PERSON_COLUMNS])
-        insert_ignoring_conflicts(Person._meta.db_table, PERSON_COLUMNS, rows, "dedup_key")
+        with transaction.atomic():  # the PostgreSQL staging table lives until commit
+            insert_ignoring_conflicts(Person._meta.db_table, PERSON_COLUMNS, rows, "dedup_key")
     return list(Person.objects.order_by("pk").values_list("pk", flat=True))
 
 
