@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apps.accounts.choices import Perm
@@ -63,7 +64,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "milestones": list(project.milestones.all()),
         "can_change": has_perm_at(request.user, Perm.PROJECT_CHANGE, project.area_id),  # type: ignore[arg-type]
         "stages": Stage.choices,
-        "planned_to_date": services.planned_to_date(project, dt.date.today()),
+        "planned_to_date": services.planned_to_date(project, timezone.localdate()),
     }
     return render(request, "projects/detail.html", context)
 
