@@ -58,7 +58,7 @@ class ContactDegree(models.IntegerChoices):
 
 class ContactStatus(models.TextChoices):
     SUGGESTED = "suggested", _("Suggested")
-    CONFIRMED = "confirmed", _("Confirmed")
+    CONFIRMED = "confirmed", _("Confirmed contact")
     DISMISSED = "dismissed", _("Dismissed")
 
 

@@ -173,8 +173,8 @@ class Trip(models.Model):
     mode = models.CharField(_("mode"), max_length=8, choices=TransportMode.choices)
     number = models.CharField(_("flight or train number"), max_length=16)
     departs_at = models.DateTimeField(_("departure"))
-    origin = models.CharField(_("from"), max_length=64, blank=True)
-    destination = models.CharField(_("to"), max_length=64, blank=True)
+    origin = models.CharField(_("departs from"), max_length=64, blank=True)
+    destination = models.CharField(_("arrives at"), max_length=64, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["mode", "number", "departs_at"], name="trip_unique")]

@@ -214,18 +214,25 @@ def chain_graph(*, user: User, filters: GraphFilters, max_nodes: int = MAX_NODES
             edges.append({"data": {"id": f"l{pk}", "source": f"c{a}", "target": f"c{b}", "kind": "link"}})
     budget = max_nodes - len(nodes)
     total_contacts = 0
+    budget_hit = False
     if filters.contacts and ids:
         person_of_case = {r[1]: r[0] for r in case_rows}
         contact_qs = Contact.objects.filter(case_id__in=ids, status=ContactStatus.CONFIRMED)
         total_contacts = contact_qs.count()
         seen: set[int] = set()
-        for pk, case_id, person_id, degree in contact_qs.order_by("degree", "case_id").values_list(
-            "pk", "case_id", "person_id", "degree"
-        )[: max(budget, 0) * 2]:
+        limit = max(budget, 0) * 2 + 1  # a contact may have several cases: twice the budget, one more to know
+        rows = list(
+            contact_qs.order_by("degree", "case_id").values_list("pk", "case_id", "person_id", "degree")[
+                :limit
+            ]
+        )
+        budget_hit = len(rows) == limit
+        for pk, case_id, person_id, degree in rows[: limit - 1]:
             if person_id in person_of_case:
                 continue  # the contact is a case drawn already: the link edge shows it
             if person_id not in seen:
                 if len(seen) >= budget:
+                    budget_hit = True
                     break
                 seen.add(person_id)
                 nodes.append(
@@ -249,5 +256,5 @@ def chain_graph(*, user: User, filters: GraphFilters, max_nodes: int = MAX_NODES
         "total_contacts": total_contacts,
         "shown_cases": len(case_rows),
         "shown_contacts": shown_contacts,
-        "truncated": total_cases > len(case_rows) or total_contacts > shown_contacts,
+        "truncated": total_cases > len(case_rows) or budget_hit,
     }

@@ -24,5 +24,13 @@ def get(mapping: dict[Any, Any], key: Any) -> Any:
 
 
 @register.filter
+def colour_label(colour: str | None) -> str:
+    from django.utils.translation import gettext
+
+    labels = {"green": gettext("Green"), "yellow": gettext("Yellow"), "red": gettext("Red")}
+    return labels.get(colour or "", "—")
+
+
+@register.filter
 def minutes(seconds: Any) -> str:
     return "" if seconds in (None, "") else str(int(seconds) // 60)
