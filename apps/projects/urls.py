@@ -8,6 +8,7 @@ urlpatterns = [
     path("export/", views.project_export, name="export"),
     path("map/", views.battle_map, name="map"),
     path("ranking/", views.ranking, name="ranking"),
+    path("thresholds/", views.thresholds, name="thresholds"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/progress/", views.project_progress, name="progress"),
 ]

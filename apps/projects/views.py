@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apps.accounts.choices import Perm
-from apps.accounts.scoping import has_perm_anywhere, has_perm_at
+from apps.accounts.scoping import grant_prefixes, has_perm_anywhere, has_perm_at
 from apps.common.errors import NotFound, ServiceError, ValidationFailed
 from apps.projects import selectors, services
 from apps.projects.choices import Colour, Stage
 from apps.projects.exports import projects_export
+from apps.projects.models import ColourSettings
 
 PAGE_SIZE = 50
 
@@ -129,3 +130,39 @@ def ranking(request: HttpRequest) -> HttpResponse:
     names = selectors.district_areas()
     rows = [(r, names.get(r.district)) for r in selectors.district_progress(order_by=order_by)]
     return render(request, "projects/ranking.html", {"rows": rows, "order_by": order_by})
+
+
+@login_required
+def thresholds(request: HttpRequest) -> HttpResponse:
+    """三色管理 thresholds: everyone who sees projects reads them; the headquarters changes them here."""
+    if not has_perm_anywhere(request.user, Perm.PROJECT_VIEW):  # type: ignore[arg-type]
+        return render(request, "403.html", status=403)
+    error = None
+    if request.method == "POST":
+        try:
+            data: dict[str, float | int | None] = {}
+            for field in services.THRESHOLD_FIELDS:
+                text = request.POST.get(field, "").strip()
+                number = float(text) if text else None
+                data[field] = (
+                    int(number) if number is not None and ("days" in field or "min_" in field) else number
+                )
+            services.colour_settings_update(actor=request.user, data=data, request=request)  # type: ignore[arg-type]
+        except ValueError:
+            error = ValidationFailed("invalid", "thresholds are numbers")
+        except ServiceError as exc:
+            error = exc
+        else:
+            return redirect("projects:thresholds")
+    current = services.thresholds()
+    fields = [
+        (f, ColourSettings._meta.get_field(f).verbose_name, getattr(current, f))
+        for f in services.THRESHOLD_FIELDS
+    ]
+    can_change = any(len(p) <= 4 for p in grant_prefixes(request.user, Perm.PROJECT_CHANGE))  # type: ignore[arg-type]
+    return render(
+        request,
+        "projects/thresholds.html",
+        {"fields": fields, "can_change": can_change, "error": error},
+        status=error.status if error else 200,
+    )

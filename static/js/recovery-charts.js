@@ -23,7 +23,7 @@
       xAxis: { type: "category", data: c.series.dekads || c.series.days },
       yAxis: { type: "value", scale: true },
       series: c.series.series.map(function (x) {
-        return { name: x.name, type: "line", connectNulls: false, data: x.values };
+        return { name: x.name, type: "line", connectNulls: true, data: x.values };
       })
     });
   }

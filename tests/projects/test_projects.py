@@ -193,3 +193,19 @@ def test_the_battle_map_escapes_project_names(econ_a, api_of):
     post(api_of(econ_a), "/api/projects/", body("X<1>", name="<script>alert(1)</script>"))
     svg = api_of(econ_a).get("/api/projects/map.svg").content.decode()
     assert "<script>" not in svg and "&lt;script&gt;" in svg and "X&lt;1&gt;" in svg
+
+
+def test_the_headquarters_changes_thresholds_on_the_page(econ_a, hq, client_of, api_of):
+    post(api_of(econ_a), "/api/projects/", body("T1"))
+    assert "disabled" in client_of(econ_a).get("/projects/thresholds/").content.decode()
+    form = {
+        "yellow_days_behind": "15",
+        "red_days_behind": "30",
+        "red_overdue_share": "0.5",
+        "min_milestones_for_share": "3",
+        "yellow_investment_shortfall": "0.1",
+        "red_investment_shortfall": "0.3",
+    }
+    assert client_of(econ_a).post("/projects/thresholds/", form).status_code == 403
+    assert client_of(hq).post("/projects/thresholds/", form).status_code == 302
+    assert Project.objects.get(ref="T1").colour == "blue"
