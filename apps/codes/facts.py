@@ -36,7 +36,7 @@ from core.coderules import (
 )
 
 Provider = Callable[[list[int]], dict[int, dict[str, Any]]]
-CHUNK = 5000
+CHUNK = 10_000
 # Facts older than this cannot change a colour under any valid rule set (all periods are <= 60 days,
 # and a red code needs at most 60 normal days after its last red day).
 LOOKBACK_DAYS = 130

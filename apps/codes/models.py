@@ -45,6 +45,7 @@ class HealthCode(models.Model):
         "Override", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     computed_at = models.DateTimeField()
+    digest = models.CharField(max_length=24, default="")  # of the row's content, to skip unchanged rows
 
     class Meta:
         indexes = [models.Index(fields=["area", "colour"], name="code_area_colour")]

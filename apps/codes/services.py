@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
@@ -43,7 +44,12 @@ _CODE_COLUMNS = (
     "ruleset_version",
     "override_id",
     "computed_at",
+    "digest",
 )
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
 
 
 @dataclass
@@ -139,21 +145,13 @@ def _recompute_chunk(
         .values_list("person_id", "pk")
     )
     override_colour = dict(Override.objects.filter(pk__in=overrides.values()).values_list("pk", "colour"))
-    existing = {
-        row[0]: row[1:]
-        for row in HealthCode.objects.filter(**who).values_list(
-            "person_id",
-            "area_id",
-            "colour",
-            "computed_colour",
-            "reasons",
-            "changes_on",
-            "ruleset_version",
-            "override_id",
-        )
-    }
+    # Rows are compared by a digest of their content: reading back and parsing every reasons JSON costs more
+    # than computing the code again.
+    existing = dict(HealthCode.objects.filter(**who).values_list("person_id", "digest"))
     version = ruleset.version
     out: list[list[Any]] = []
+    fresh: list[list[Any]] = []
+    plain_green: dict[str, str] = {}  # area -> digest of a green code without reasons (most of the city)
     for pid, area in rows:
         f = facts.get(pid)
         if f is None:
@@ -169,26 +167,57 @@ def _recompute_chunk(
         colour = override_colour[oid] if oid is not None else computed
         if colour != "green":
             stats.non_green += 1
-        new = (area, colour, computed, reasons, changes_on, version, oid)
-        if existing.get(pid) == new:
+        reasons_text = json.dumps(reasons, ensure_ascii=False) if reasons else "[]"
+        if f is None and oid is None:
+            digest = plain_green.get(area) or plain_green.setdefault(
+                area, _digest(area, colour, computed, reasons_text, changes_on, version, oid)
+            )
+        else:
+            digest = _digest(area, colour, computed, reasons_text, changes_on, version, oid)
+        old = existing.get(pid)
+        if old == digest:
             continue
-        out.append(
+        (fresh if old is None else out).append(
             [
                 pid,
                 area,
                 colour,
                 computed,
-                json.dumps(reasons, ensure_ascii=False),
+                reasons_text,
                 changes_on,
                 version,
                 oid,
                 now,
+                digest,
             ]
         )
     stats.persons += len(rows)
+    if fresh:
+        _insert_codes(fresh)
     if out:
         _upsert_codes(out)
-        stats.written += len(out)
+    stats.written += len(out) + len(fresh)
+
+
+def _insert_codes(rows: list[list[Any]]) -> None:
+    """Codes of persons who had none: on PostgreSQL one COPY straight into the table; should a concurrent
+    recompute have written one of them meanwhile, the unique key stops the COPY and the upsert takes over."""
+    if connection.vendor != "postgresql":
+        _upsert_codes(rows)
+        return
+    import psycopg
+
+    table, cols = HealthCode._meta.db_table, ", ".join(_CODE_COLUMNS)
+    try:
+        with (
+            transaction.atomic(),
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+    except (IntegrityError, psycopg.errors.UniqueViolation):
+        _upsert_codes(rows)
 
 
 def _upsert_codes(rows: list[list[Any]]) -> None:
