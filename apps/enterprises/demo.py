@@ -173,7 +173,7 @@ def run(ctx: DemoContext) -> dict[str, Any]:
     with transaction.atomic():
         summary = _enterprises(ctx, rng, count, communities, feb1, mar31, econ)
         # One stream per part, so a re-run that creates no new enterprise still draws the same tickets etc.
-        summary.update(_policies(ctx.rng(NAME + ":policies"), econ))
+        summary.update(_policies(ctx.rng(NAME + ":policies"), econ, mar31))
         summary.update(_hotline(ctx.rng(NAME + ":hotline"), feb1, mar31))
         summary.update(_power(ctx.rng(NAME + ":power"), mar31))
         enterprise_user = User.objects.filter(username="enterprise").first()
@@ -354,7 +354,7 @@ def _enterprises(
     return {"enterprises": len(new), "status_changes": len(changes), "commitments": len(commitments)}
 
 
-def _policies(rng: random.Random, econ: User | None) -> dict[str, Any]:
+def _policies(rng: random.Random, econ: User | None, mar31: dt.date) -> dict[str, Any]:
     for p in POLICIES:
         Policy.objects.get_or_create(code=p["code"], defaults={**p, "issuer": "统筹市疫情防控指挥部"})
     catalogue = list(Policy.objects.filter(code__in=[p["code"] for p in POLICIES]))
@@ -370,6 +370,7 @@ def _policies(rng: random.Random, econ: User | None) -> dict[str, Any]:
                         delivered_by=econ,
                         channel="上门",
                         uptake=rng.choice(Uptake.values),
+                        delivered_at=_at(mar31 - dt.timedelta(days=rng.randint(0, 25)), rng),
                     )
                 )
     PolicyDelivery.objects.bulk_create(deliveries, batch_size=5000, ignore_conflicts=True)

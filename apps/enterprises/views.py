@@ -131,6 +131,9 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "today": timezone.localdate(),
     }
     context["reason_codes"] = [r.reason for r in context["reasons"]]
+    labels = dict(Measure.choices)
+    for c in context["commitments"]:
+        c.measure_labels = [labels.get(m, m) for m in c.measures]
     return render(request, "enterprises/detail.html", context)
 
 
