@@ -82,6 +82,7 @@ class ProgressOut(Schema):
     yoy: float | None
     state: str
     days_late: int
+    behind_time: bool
 
 
 class RankingOut(Schema):
@@ -146,13 +147,16 @@ def report_submit(request: HttpRequest, body: ReportIn) -> Any:
 def progress(request: HttpRequest, dekad: str = "", indicator: str = "") -> Any:
     """Progress against target, year-on-year and report state per district; default: the last dekad due."""
     rows = selectors.dekad_progress(user=request.user, period=_period(dekad), indicator=indicator)  # type: ignore[arg-type]
-    return [asdict(r) for r in rows]
+    return [{**asdict(r), "behind_time": r.behind_time} for r in rows]
 
 
 @router.get("/flags", response=list[ProgressOut])
 def flags(request: HttpRequest, dekad: str = "") -> Any:
     """Missing and late reports for a dekad."""
-    return [asdict(r) for r in selectors.report_flags(user=request.user, dekad=_period(dekad))]  # type: ignore[arg-type]
+    return [
+        {**asdict(r), "behind_time": r.behind_time}
+        for r in selectors.report_flags(user=request.user, dekad=_period(dekad))
+    ]  # type: ignore[arg-type]
 
 
 @router.get("/export")

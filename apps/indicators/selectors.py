@@ -19,6 +19,9 @@ from apps.indicators.models import Indicator, Report, Target
 from core import dekad as dk
 from core.projects import competition_rank
 
+# A district whose completion trails the year's elapsed share by more than this is flagged (5 percentage points).
+BEHIND_MARGIN = 0.05
+
 
 @dataclass(frozen=True)
 class IndicatorProgressRow:
@@ -36,6 +39,11 @@ class IndicatorProgressRow:
     yoy: float | None  # 同比 against the same dekad last year
     state: str  # core.dekad.ReportState value
     days_late: int
+
+    @property
+    def behind_time(self) -> bool:
+        """落后于序时进度: completion more than BEHIND_MARGIN below the share of the year gone."""
+        return self.progress is not None and self.progress < self.time_progress - BEHIND_MARGIN
 
 
 def districts_in_scope(*, user: User, perm: str = Perm.INDICATOR_VIEW) -> list[Area]:

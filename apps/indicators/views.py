@@ -51,6 +51,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "flags": sum(1 for r in rows if r.state in ("late", "missing")),
         "can_report": has_perm_anywhere(request.user, Perm.INDICATOR_REPORT),  # type: ignore[arg-type]
         "time_progress": dk.time_progress(period),
+        "catalogue": selectors.indicators_active(),
     }
     return render(request, "indicators/overview.html", context)
 

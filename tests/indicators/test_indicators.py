@@ -174,3 +174,16 @@ def test_pages_render(officer_a, retail, client_of):
     )
     assert r.status_code == 302
     assert Report.objects.get().state == "late"
+
+
+def test_a_district_trailing_the_time_progress_is_flagged(officer_a, officer_b, hq, retail, api_of):
+    june = dk.Dekad(TODAY.year - 1, 6, 3)  # half the year gone
+    for area in (DISTRICT_A, DISTRICT_B):
+        services.target_set(actor=hq, indicator=retail, area_code=area, year=june.year, value=1000)
+    submit(officer_a, retail, DISTRICT_A, june, 100, dk.deadline(june))
+    submit(officer_b, retail, DISTRICT_B, june, 600, dk.deadline(june))
+    rows = {
+        r["district_code"]: r for r in api_of(hq).get(f"/api/indicators/progress?dekad={june.key}").json()
+    }
+    assert rows[DISTRICT_A]["behind_time"] and not rows[DISTRICT_B]["behind_time"]
+    assert rows[DISTRICT_A]["time_progress"] == pytest.approx(dk.time_progress(june))
