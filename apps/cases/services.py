@@ -76,12 +76,15 @@ def local_day(instant: dt.datetime) -> dt.date:
 def _parse_instant(name: str, value: Any) -> dt.datetime | None:
     if value in (None, ""):
         return None
-    if isinstance(value, dt.datetime):
-        parsed: dt.datetime | None = value
-    else:
-        parsed = parse_datetime(str(value))
-        if parsed is None and (day := parse_date(str(value))) is not None:
-            parsed = dt.datetime.combine(day, dt.time(12, 0))
+    try:
+        if isinstance(value, dt.datetime):
+            parsed: dt.datetime | None = value
+        else:
+            parsed = parse_datetime(str(value).strip())
+            if parsed is None and (day := parse_date(str(value).strip())) is not None:
+                parsed = dt.datetime.combine(day, dt.time(12, 0))
+    except ValueError:  # well formed but impossible, such as 2020-02-30
+        parsed = None
     if parsed is None:
         raise ValidationFailed("invalid_date", f"{name} is not a date or time", [{"field": name}])
     if timezone.is_naive(parsed):
@@ -94,7 +97,10 @@ def _parse_instant(name: str, value: Any) -> dt.datetime | None:
 def _parse_day(name: str, value: Any) -> dt.date | None:
     if value in (None, ""):
         return None
-    day = value if isinstance(value, dt.date) else parse_date(str(value))
+    try:
+        day = value if isinstance(value, dt.date) else parse_date(str(value).strip())
+    except ValueError:
+        day = None
     if day is None:
         raise ValidationFailed("invalid_date", f"{name} is not a date", [{"field": name}])
     if day > timezone.localdate():
@@ -172,6 +178,8 @@ def case_transition(
             f"a case cannot go from {frm} to {to}",
             [{"from": frm, "to": to, "allowed": lifecycle.allowed_next(frm)}],
         )
+    if len(hospital) > 120:
+        raise ValidationFailed("invalid_hospital", "the hospital name has at most 120 characters")
     now = at or timezone.now()
     for name in lifecycle.TRANSITIONS[(frm, to)]:
         if getattr(locked, name) is None:
@@ -220,6 +228,8 @@ def case_update(
             value = raw
         elif name in ("hospital", "note"):
             value = str(raw)
+            if name == "hospital" and len(value) > 120:
+                raise ValidationFailed("invalid_hospital", "the hospital name has at most 120 characters")
         else:
             raise ValidationFailed("unknown_field", f"{name} cannot be changed here", [{"field": name}])
         if getattr(case, name) != value:
@@ -332,8 +342,10 @@ def labs_import(
     """Import lab results: `rows` are (line number, values). Idempotent twice over: a repeated
     `client_batch_id` returns the first batch, and a sample already stored (lab + sample id) is skipped.
     Every positive result opens or updates its person's case; good rows are kept, bad rows reported."""
-    if not lab.strip():
-        raise ValidationFailed("lab_required", "name the lab")
+    if not lab.strip() or len(lab.strip()) > 120:
+        raise ValidationFailed("lab_required", "name the lab (at most 120 characters)")
+    if not client_batch_id or len(client_batch_id) > 64:
+        raise ValidationFailed("invalid_batch_id", "client_batch_id is required, at most 64 characters")
     existing = LabBatch.objects.filter(client_batch_id=client_batch_id).first()
     if existing is not None:
         return existing
@@ -446,7 +458,7 @@ def labs_import_file(
             [{"field": f} for f in missing],
         )
     parsed = [(row.line, remap(row, mapping)) for row in rows]
-    batch_id = client_batch_id or "sha256:" + hashlib.sha256(lab.encode() + b"\0" + data).hexdigest()
+    batch_id = client_batch_id or "sha256:" + hashlib.sha256(lab.encode() + b"\0" + data).hexdigest()[:56]
     return labs_import(
         actor=actor, lab=lab, rows=parsed, client_batch_id=batch_id, filename=filename, request=request
     )

@@ -113,3 +113,14 @@ def test_future_dates_are_refused(make_case: Any, person_a: Any, epi: Any) -> No
     with pytest.raises(ValidationFailed) as err:
         services.case_update(actor=epi, case=case, data={"onset_date": "2999-01-01"})
     assert err.value.code == "future_date"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["2020-02-30", "yesterday", "2020-13-01"])
+def test_impossible_dates_are_a_validation_error_not_a_crash(
+    make_case: Any, person_a: Any, epi: Any, value: str
+) -> None:
+    case = make_case(person_a)
+    with pytest.raises(ValidationFailed) as err:
+        services.case_update(actor=epi, case=case, data={"onset_date": value, "isolated_at": value})
+    assert err.value.code == "invalid_date"
