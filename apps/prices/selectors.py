@@ -113,13 +113,13 @@ def latest_prices(*, user: User, day: dt.date | None = None) -> list[dict[str, A
 
 
 def price_series(
-    *, user: User, item: PriceItem, until: dt.date | None = None, days: int = 30
+    *, user: User, item: PriceItem, until: dt.date | None = None, days: int = 30, market: str = ""
 ) -> dict[str, Any]:
     """Chart data: one line per market in scope over the last `days` days (None where no price was taken)."""
     until = until or timezone.localdate()
     first = until - dt.timedelta(days=days - 1)
     keys = [first + dt.timedelta(days=i) for i in range(days)]
-    rows = price_records(user=user, item=item.code, since=first, until=until).values_list(
+    rows = price_records(user=user, item=item.code, market=market, since=first, until=until).values_list(
         "market__code", "market__name", "day", "price"
     )
     lines: dict[str, dict[str, Any]] = {}

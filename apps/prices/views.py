@@ -38,13 +38,27 @@ def item_detail(request: HttpRequest, code: str) -> HttpResponse:
         item = selectors.item_get(code=code)
     except ServiceError as exc:
         return render(request, "error.html", {"error": exc}, status=exc.status)
-    series = selectors.price_series(user=request.user, item=item)  # type: ignore[arg-type]
-    alerts = [a for a in selectors.active_price_alerts(user=request.user, days=30) if a.item == item]  # type: ignore[arg-type]
-    return render(
-        request,
-        "prices/item.html",
-        {"item": item, "chart": {"series": series}, "series": series, "alerts": alerts},
-    )
+    market = request.GET.get("market", "").strip()
+    try:
+        days = min(max(int(request.GET.get("days", "30")), 7), 366)
+    except ValueError:
+        days = 30
+    series = selectors.price_series(user=request.user, item=item, days=days, market=market)  # type: ignore[arg-type]
+    alerts = [
+        a
+        for a in selectors.active_price_alerts(user=request.user, days=days)  # type: ignore[arg-type]
+        if a.item == item and (not market or a.market.code == market)  # type: ignore[attr-defined]
+    ]
+    context = {
+        "item": item,
+        "chart": {"series": series},
+        "series": series,
+        "alerts": alerts,
+        "market": market,
+        "days": days,
+        "markets": selectors.markets_visible(user=request.user),  # type: ignore[arg-type]
+    }
+    return render(request, "prices/item.html", context)
 
 
 @login_required

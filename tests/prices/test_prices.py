@@ -126,3 +126,12 @@ def test_pages_render_with_the_chart_and_the_alert(setup, econ_a, client_of):
     r = c.post("/prices/record/", {"market": "ma", "day": day(0), "price_eggs": "6.50"})
     assert r.status_code == 302
     assert PriceRecord.objects.filter(item__code="eggs").count() == 1
+
+
+def test_the_item_page_filters_one_market(setup, econ_b, hq, client_of):
+    services.prices_record(actor=econ_b, rows=week("mb", today="30.00"))
+    services.prices_record(actor=hq, rows=week("ma"))
+    page = client_of(hq).get("/prices/pork/?market=mb&days=7").content.decode()
+    assert "西城农贸市场" in page and "<td>东湖农贸市场</td>" not in page
+    series = selectors.price_series(user=hq, item=PriceItem.objects.get(code="pork"), days=7, market="ma")
+    assert [s["market"] for s in series["series"]] == ["ma"]
