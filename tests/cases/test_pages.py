@@ -52,11 +52,18 @@ def test_the_case_list_shows_only_the_jurisdiction_with_a_constant_query_count(
 
 @pytest.mark.django_db
 def test_the_api_lists_cases_with_filters_and_hides_other_districts(
-    person_factory: Any, officer_a: Any, officer_b: Any, epi: Any, api_of: Any
+    person_factory: Any,
+    officer_a: Any,
+    officer_b: Any,
+    epi: Any,
+    api_of: Any,
+    django_assert_max_num_queries: Any,
 ) -> None:
     mine = _cases(person_factory, officer_a, epi, 2)
     services.case_transition(actor=epi, case=mine[0], to=CaseStatus.CONFIRMED)
-    body = api_of(officer_a).get("/api/cases/?klass=confirmed").json()
+    client = api_of(officer_a)
+    with django_assert_max_num_queries(8):
+        body = client.get("/api/cases/?klass=confirmed").json()
     assert [c["id"] for c in body["items"]] == [mine[0].pk]
     assert api_of(officer_b).get("/api/cases/").json()["items"] == []
     assert api_of(officer_b).get(f"/api/cases/{mine[0].pk}").status_code == 404

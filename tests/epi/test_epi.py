@@ -178,3 +178,15 @@ def test_the_risk_api_is_public_and_the_dashboard_api_needs_permission(
     guard = make_user("checkpoint_operator", "990101")
     assert api_of(guard).get("/api/epi/dashboard").status_code == 403
     assert api_of(officer_b).get("/api/epi/dashboard").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_daily_command_stores_every_district_with_its_reason(city: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("risk_recompute", "--day", "2020-03-01", stdout=out)
+    assert DistrictRisk.objects.filter(day=TODAY).count() == 6
+    assert "No confirmed case" in out.getvalue()
