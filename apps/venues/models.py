@@ -30,7 +30,7 @@ class Venue(models.Model):
         _("status"), max_length=8, choices=VenueStatus.choices, default=VenueStatus.OPEN
     )
     # 限流: with status "limited", at most this share of capacity may be inside at once.
-    limit_percent = models.PositiveSmallIntegerField(_("limit (% of capacity)"), null=True, blank=True)
+    limit_percent = models.PositiveSmallIntegerField(_("limit (percent of capacity)"), null=True, blank=True)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
