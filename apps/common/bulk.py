@@ -42,23 +42,31 @@ def insert_ignoring_conflicts(
         return _changes(cursor) - before
 
 
-def _sqlite_rows(rows: Sequence[Sequence[object]]) -> list[Sequence[object]]:
+def _sqlite_rows(rows: Sequence[Sequence[object]]) -> Sequence[Sequence[object]]:
     """Datetimes in the text form Django stores and compares on SQLite (UTC, no offset).
 
     sqlite3's own adapter would write an aware datetime as '... +00:00' (or '+08:00'), which no ORM
     filter such as created_at=now ever matches and which sorts wrongly against other offsets.
     """
+    # A column's type is that of its first non-null value: rows of one insert share their column types.
+    temporal = [i for i, column in enumerate(zip(*rows, strict=True)) if _first_datetime(column)]
+    if not temporal:
+        return rows
     adapt = connection.ops.adapt_datetimefield_value
     done: dict[dt.datetime, object] = {}
     out: list[Sequence[object]] = []
     for row in rows:
-        if any(type(v) is dt.datetime for v in row):
-            row = [
-                (done[v] if v in done else done.setdefault(v, adapt(v))) if type(v) is dt.datetime else v
-                for v in row
-            ]
+        row = list(row)
+        for i in temporal:
+            v = row[i]
+            if type(v) is dt.datetime:
+                row[i] = done[v] if v in done else done.setdefault(v, adapt(v))
         out.append(row)
     return out
+
+
+def _first_datetime(column: Sequence[object]) -> bool:
+    return next((type(v) is dt.datetime for v in column if v is not None), False)
 
 
 def _changes(cursor: object) -> int:

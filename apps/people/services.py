@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from typing import Any
@@ -223,13 +224,16 @@ def persons_import(
     errors: list[dict[str, Any]] = []
     good: list[tuple[int, CleanPerson]] = []
     seen: dict[str, int] = {}
+    allowed: dict[str, bool] = {}  # area code -> in the actor's jurisdiction, asked once per area
     for row in rows:
         batch.total_rows += 1
         result = clean_person(_normalise_words(tabular.remap(row, columns)), area_codes=area_codes, today=now.date())
         if isinstance(result, list):
             errors.extend({"line": row.line, **e} for e in _errors_detail(result))
             continue
-        if not has_perm_at(actor, Perm.PERSON_IMPORT, result.area_code):
+        if result.area_code not in allowed:
+            allowed[result.area_code] = has_perm_at(actor, Perm.PERSON_IMPORT, result.area_code)
+        if not allowed[result.area_code]:
             errors.append({"line": row.line, "field": "area_code", "code": "outside_jurisdiction",
                            "message": f"area {result.area_code} lies outside your jurisdiction"})
             continue
@@ -278,11 +282,12 @@ def persons_bulk_insert(stored: list[dict[str, Any]], *, households: list[str]) 
     for start in range(0, len(ref_list), 5000):
         ids.update(Household.objects.filter(ref__in=ref_list[start : start + 5000]).values_list("ref", "pk"))
     rows = []
+    as_row = operator.itemgetter(*PERSON_COLUMNS)
     for ref, cols in zip(households, stored, strict=True):
         cols["household_id"] = ids.get(ref) if ref else None
         # JSON as text: what both SQLite's executemany and PostgreSQL's COPY take for a JSON column.
         cols["tags"] = json.dumps(cols["tags"], ensure_ascii=False) if cols["tags"] else "[]"
-        rows.append([cols[c] for c in PERSON_COLUMNS])
+        rows.append(as_row(cols))
     return insert_ignoring_conflicts(Person._meta.db_table, PERSON_COLUMNS, rows, "dedup_key")
 
 
@@ -297,11 +302,14 @@ def merge_candidates_find(*, person_ids: list[int]) -> int:
     for start in range(0, len(person_ids), 1000):
         chunk = person_ids[start : start + 1000]
         marks = ", ".join(["%s"] * len(chunk))
+        # CROSS JOIN makes SQLite keep `a` (the chunk) as the outer loop; without statistics it would
+        # otherwise start from the merged_into index, where every active person has NULL: a full scan.
         sql = (
-            f"SELECT a.id, b.id, 1 FROM {table} a JOIN {table} b ON b.name_hash = a.name_hash"
-            f" AND b.birth_date = a.birth_date WHERE a.id IN ({marks}) AND b.id <> a.id AND b.merged_into_id IS NULL"
-            f" UNION ALL SELECT a.id, b.id, 2 FROM {table} a JOIN {table} b ON b.phone_hash = a.phone_hash"
-            f" AND b.name_hash = a.name_hash WHERE a.id IN ({marks}) AND a.phone_hash <> ''"
+            f"SELECT a.id, b.id, 1 FROM {table} a CROSS JOIN {table} b WHERE a.id IN ({marks})"
+            f" AND b.name_hash = a.name_hash AND b.birth_date = a.birth_date"
+            f" AND b.id <> a.id AND b.merged_into_id IS NULL"
+            f" UNION ALL SELECT a.id, b.id, 2 FROM {table} a CROSS JOIN {table} b WHERE a.id IN ({marks})"
+            f" AND a.phone_hash <> '' AND b.phone_hash = a.phone_hash AND b.name_hash = a.name_hash"
             f" AND b.id <> a.id AND b.merged_into_id IS NULL"
         )
         with connection.cursor() as cursor:
