@@ -276,3 +276,51 @@ def test_rule_set_changes_are_validated_and_need_the_right(
     assert r.status_code == 422 and r.json()["details"][0]["field"] == "quarantine_days"
     r = api_of(commander).post("/api/codes/rulesets", {"params": params}, content_type="application/json")
     assert r.status_code == 201
+
+
+def test_a_new_rule_set_re_evaluates_everyone(
+    person: Any, make_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from core.coderules import DEFAULT_RULESET
+
+    with django_capture_on_commit_callbacks(execute=True):
+        declaration_submit(
+            person=person, symptoms=False, arrived_on=timezone.localdate(), arrived_from_risk="medium"
+        )
+    assert HealthCode.objects.get(pk=person.pk).colour == "yellow"
+    commander = make_user("commander", "990100")
+    params = {
+        **DEFAULT_RULESET.to_dict(),
+        "version": "2020.3",
+        "effective_from": (timezone.localdate() - dt.timedelta(days=1)).isoformat(),
+        "medium_risk_arrival_colour": "green",
+    }
+    from apps.codes.services import ruleset_create
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ruleset_create(actor=commander, params=params)
+    code = HealthCode.objects.get(pk=person.pk)
+    assert (code.colour, code.ruleset_version) == ("green", "2020.3")
+
+
+def test_the_rotation_command_retires_the_old_key_and_is_audited(person: Any) -> None:
+    from django.core.management import call_command
+
+    old, _ = code_issue_qr(code=code_for(person))
+    call_command("rotate_code_keys", stdout=__import__("io").StringIO())
+    keys = public_keys()
+    assert sum(k.retired_at is None for k in keys.values()) == 1
+    assert signing.verify(old, keys, timezone.now()).ok
+    assert AuditLog.objects.filter(action="key_rotate").count() == 1
+
+
+def test_the_recompute_command_reports_a_summary(person_factory: Any, officer_a: Any) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    for _ in range(3):
+        person_factory(actor=officer_a)
+    out = io.StringIO()
+    call_command("recompute_codes", verbosity=0, stdout=out)
+    assert out.getvalue().startswith("3 persons, 3 codes written, 0 not green")
