@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.cases.choices import ContactStatus, TransportMode
@@ -66,9 +67,27 @@ def _add_scans(nb: Neighbourhood, rows: Iterable[tuple[int, int, int, dt.datetim
         nb.scans[pk] = (pk, person, venue, int(at.timestamp()))
 
 
-def _chunks(items: Sequence[int], size: int = 900) -> Iterable[Sequence[int]]:
+def _chunks(items: Sequence[Any], size: int = 900) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+RANGES_PER_QUERY = 100  # (key, time range) pairs OR-ed into one indexed query
+
+
+def _scans_in_ranges(
+    column: str, ranges: Sequence[tuple[int, int, int]], pad: int, fields: tuple[str, ...]
+) -> list[tuple[int, int, int, dt.datetime]]:
+    """Scans with ``column = key`` and time in ``[start - pad, end + pad]`` for each range, in one query
+    (each term is a range scan of the (person|venue, scanned_at) index)."""
+    q = Q()
+    for key, start, end in ranges:
+        q |= Q(
+            **{column: key},
+            scanned_at__gte=dt.datetime.fromtimestamp(start - pad, dt.UTC),
+            scanned_at__lte=dt.datetime.fromtimestamp(end + pad, dt.UTC),
+        )
+    return list(Scan.objects.filter(q).values_list(*fields)) if ranges else []
 
 
 def load_around(
@@ -80,23 +99,14 @@ def load_around(
     """Load each person's scans inside their window, every scan at those venues near those times, the
     members of their households and their trips (with fellow passengers)."""
     fields = ("pk", "person_id", "venue_id", "scanned_at")
-    tz = dt.UTC
     persons = sorted(windows)
     # The case without onset/sampling/report uses its first scan in the data: load all its scans.
     for chunk in _chunks(list(all_scans_of)):
         _add_scans(nb, Scan.objects.filter(person_id__in=chunk).values_list(*fields))
     own: list[tuple[int, int, int, dt.datetime]] = []
-    for person in persons:
-        start, end = windows[person]
-        if end < start:
-            continue
-        own.extend(
-            Scan.objects.filter(
-                person_id=person,
-                scanned_at__gte=dt.datetime.fromtimestamp(start, tz),
-                scanned_at__lte=dt.datetime.fromtimestamp(end, tz),
-            ).values_list(*fields)
-        )
+    ranges = [(p, windows[p][0], windows[p][1]) for p in persons if windows[p][1] >= windows[p][0]]
+    for chunk in _chunks(ranges, RANGES_PER_QUERY):
+        own.extend(_scans_in_ranges("person_id", chunk, 0, fields))
     _add_scans(nb, own)
     # One range per venue covering all the times it was visited (a few wide ranges beat many narrow ones).
     spans: dict[int, tuple[int, int]] = {}
@@ -104,15 +114,8 @@ def load_around(
         t = int(at.timestamp())
         lo, hi = spans.get(venue, (t, t))
         spans[venue] = (min(lo, t), max(hi, t))
-    for venue, (lo, hi) in spans.items():
-        _add_scans(
-            nb,
-            Scan.objects.filter(
-                venue_id=venue,
-                scanned_at__gte=dt.datetime.fromtimestamp(lo - window_seconds, tz),
-                scanned_at__lte=dt.datetime.fromtimestamp(hi + window_seconds, tz),
-            ).values_list(*fields),
-        )
+    for chunk in _chunks([(v, lo, hi) for v, (lo, hi) in sorted(spans.items())], RANGES_PER_QUERY):
+        _add_scans(nb, _scans_in_ranges("venue_id", chunk, window_seconds, fields))
     new = [p for p in persons if p not in nb.household_of and p not in nb.households_loaded]
     household_ids: set[int] = set()
     for chunk in _chunks(new):

@@ -77,7 +77,12 @@ def _oracle(case: Case, params: core.TracingParams) -> tuple[list[core.Contact],
     ("who", "onset_days", "isolated_days"), [(0, 2, 4), (1, 3, None), (5, None, None), (12, 1, 2)]
 )
 def test_tracing_from_the_database_equals_the_oracle(
-    town: dict[str, Any], epi: Any, who: int, onset_days: int | None, isolated_days: int | None
+    django_assert_max_num_queries: Any,
+    town: dict[str, Any],
+    epi: Any,
+    who: int,
+    onset_days: int | None,
+    isolated_days: int | None,
 ) -> None:
     person = town["persons"][who]
     case = services.case_report(actor=epi, person=person, status=CaseStatus.SUSPECTED)
@@ -87,7 +92,8 @@ def test_tracing_from_the_database_equals_the_oracle(
     case.isolated_at = None if isolated_days is None else T0 + dt.timedelta(days=isolated_days)
     case.save()
     params = core.TracingParams(now=int((T0 + dt.timedelta(days=6)).timestamp()))
-    _, close, secondary = tracing.find_contacts(case, params)
+    with django_assert_max_num_queries(16):  # batched: not one query per contact or per venue
+        _, close, secondary = tracing.find_contacts(case, params)
     expected_close, expected_secondary = _oracle(case, params)
     assert close == expected_close
     assert secondary == expected_secondary
