@@ -520,6 +520,8 @@ def bench_recompute(n: int) -> None:
         f"RATIO recompute_1m_within_60s = {60 / per_million:.2f} (target >= 1.00; 1M {label}: {per_million:.0f} s)"
     )
     say(f"RATIO recompute_own_facts_1m_within_60s = {60 / (own * 1_000_000 / n):.2f} (target >= 1.00)")
+    if floor is not None:
+        say(f"RATIO recompute_own_facts_vs_raw_copy = {floor / own:.2f} (target >= 0.50)")
 
 
 # ---------------------------------------------------------------------------------------------- main
