@@ -34,6 +34,7 @@ NAVIGATION: list[tuple[str, Any, str | None]] = [
     ("venues:list", _("Venues"), Perm.VENUE_VIEW),
     ("venues:alerts", _("Alerts"), Perm.ALERT_VIEW),
     ("codes:counts", _("Code colours"), Perm.CODE_VIEW),
+    ("codes:rulesets", _("Code rules"), Perm.CODE_RULES),
     ("accounts:audit", _("Audit log"), Perm.AUDIT_VIEW),
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("checkin/", views.checkin, name="checkin"),
     path("counts/", views.counts, name="counts"),
     path("overrides/", views.overrides, name="overrides"),
+    path("rules/", views.rulesets, name="rulesets"),
     path("overrides/<int:pk>/decide/", views.override_decide, name="override_decide"),
     path("persons/<int:pk>/", views.person_code, name="person"),
     path("persons/<int:pk>/override/", views.override_new, name="override_new"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import segno
 from django.contrib.auth import login
@@ -202,3 +203,38 @@ def override_decide(request: HttpRequest, pk: int) -> HttpResponse:
     except ServiceError as exc:
         return _error_page(request, exc)
     return redirect("codes:overrides")
+
+
+@login_required
+def rulesets(request: HttpRequest) -> HttpResponse:
+    """Rule-set versions, and a new version for users with the rules right (validated field by field)."""
+    from apps.codes.models import RuleSetVersion
+    from apps.codes.rules import current_ruleset
+
+    can_edit = has_perm_anywhere(request.user, Perm.CODE_RULES)  # type: ignore[arg-type]
+    if not (can_edit or has_perm_anywhere(request.user, Perm.CODE_VIEW)):  # type: ignore[arg-type]
+        return render(request, "error.html", {"error": {"message": "forbidden"}}, status=403)
+    current = current_ruleset(timezone.localdate())
+    draft = {**current.to_dict(), "version": "", "effective_from": timezone.localdate().isoformat()}
+    context: dict[str, object] = {
+        "current": current,
+        "versions": RuleSetVersion.objects.all()[:50],
+        "can_edit": can_edit,
+    }
+    text = json.dumps(draft, ensure_ascii=False, indent=2)
+    if request.method == "POST" and can_edit:
+        text = request.POST.get("params", "")
+        try:
+            params = json.loads(text)
+            if not isinstance(params, dict):
+                raise ValueError("a JSON object is needed")
+            services.ruleset_create(
+                actor=request.user, params=params, note=request.POST.get("note", ""), request=request
+            )  # type: ignore[arg-type]
+            return redirect("codes:rulesets")
+        except ValueError as exc:
+            context["error"] = {"message": str(exc), "details": []}
+        except ServiceError as exc:
+            context["error"] = exc
+    context["draft"] = text
+    return render(request, "codes/rulesets.html", context)

@@ -241,7 +241,32 @@
     }
     el.dataset.status = v.status;
   }
-  async function check(text) { showVerdict(await verifyOffline(text)); }
+  async function verifyOnline(text) {
+    // The fallback when this device cannot decide alone (a key it has not cached, no WebCrypto Ed25519).
+    const res = await fetch(root.dataset.verifyUrl, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+      body: JSON.stringify({ code: text }),
+    });
+    if (!res.ok) throw new Error("HTTP " + res.status);
+    const out = await res.json();
+    if (!out.ok) return { status: out.status };
+    const c = parse(text);
+    // The server also knows a colour that changed after the code was issued: show the current one.
+    return { status: "valid", code: { ...c, colour: out.current_colour || out.colour }, online: true };
+  }
+
+  async function check(text) {
+    let v = await verifyOffline(text);
+    if ((v.status === "unknown_key" || v.status === "no_crypto") && navigator.onLine) {
+      await refreshKeys();
+      if (v.status === "unknown_key") v = await verifyOffline(text);
+      if (v.status === "unknown_key" || v.status === "no_crypto") {
+        try { v = await verifyOnline(text); } catch (e) { /* keep the offline verdict */ }
+      }
+    }
+    showVerdict(v);
+  }
 
   async function record() {
     if (!current) return;

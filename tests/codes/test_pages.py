@@ -144,3 +144,24 @@ def test_the_checkpoint_page_is_for_operators(make_user: Any, client_of: Any, of
     assert client_of(make_user("economic_officer", DISTRICT_A)).get("/venues/checkpoint/").status_code == 403
     sw = guard.get("/venues/checkpoint/sw.js")
     assert sw["Content-Type"] == "application/javascript" and b"caches.open" in sw.content
+
+
+def test_the_rules_page_saves_a_valid_version_and_names_bad_fields(
+    make_user: Any, client_of: Any, officer_a: Any
+) -> None:
+    import json
+
+    from apps.codes.models import RuleSetVersion
+    from core.coderules import DEFAULT_RULESET
+
+    commander = client_of(make_user("commander", "990100"))
+    params = {**DEFAULT_RULESET.to_dict(), "version": "2020.9", "effective_from": "2020-04-01"}
+    bad = commander.post("/codes/rules/", {"params": json.dumps({**params, "fever_threshold_celsius": 50})})
+    assert bad.status_code == 200 and "fever_threshold_celsius" in bad.content.decode()
+    assert commander.post("/codes/rules/", {"params": "{not json"}).status_code == 200
+    assert commander.post("/codes/rules/", {"params": json.dumps(params)}).status_code == 302
+    assert list(RuleSetVersion.objects.values_list("version", flat=True)) == ["2020.9"]
+    client_of(officer_a).post(
+        "/codes/rules/", {"params": json.dumps({**params, "version": "x", "effective_from": "2020-05-01"})}
+    )
+    assert RuleSetVersion.objects.count() == 1
