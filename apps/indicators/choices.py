@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Frequency(models.TextChoices):
@@ -16,7 +17,7 @@ class Kind(models.TextChoices):
 
 
 class ReportState(models.TextChoices):
-    NOT_DUE = "not_due", _("Not due yet")
-    ON_TIME = "on_time", _("On time")
-    LATE = "late", _("Late")
-    MISSING = "missing", _("Missing")
+    NOT_DUE = "not_due", pgettext_lazy("report state", "Not due yet")
+    ON_TIME = "on_time", pgettext_lazy("report state", "On time")
+    LATE = "late", pgettext_lazy("report state", "Late")
+    MISSING = "missing", pgettext_lazy("report state", "Missing")

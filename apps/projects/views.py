@@ -49,6 +49,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "counts": selectors.project_colour_counts(user=request.user, area=filters["area"]),  # type: ignore[arg-type]
         "stages": Stage.choices,
         "colours": Colour.choices,
+        "can_create": has_perm_anywhere(request.user, Perm.PROJECT_CHANGE),  # type: ignore[arg-type]
         "query_string": request.GET.urlencode(),
     }
     return render(request, "projects/list.html", context)
@@ -166,3 +167,78 @@ def thresholds(request: HttpRequest) -> HttpResponse:
         {"fields": fields, "can_change": can_change, "error": error},
         status=error.status if error else 200,
     )
+
+
+def _parse_milestones(text: str) -> list[tuple[str, dt.date, dt.date | None]]:
+    """One milestone a line: "name, planned date[, actual date]" (dates YYYY-MM-DD; Chinese commas accepted)."""
+    out = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        parts = [p.strip() for p in line.replace("，", ",").split(",")]
+        if not any(parts):
+            continue
+        try:
+            actual = dt.date.fromisoformat(parts[2]) if len(parts) > 2 and parts[2] else None
+            out.append((parts[0], dt.date.fromisoformat(parts[1]), actual))
+        except (IndexError, ValueError):
+            raise ValidationFailed(
+                "invalid_milestones",
+                f"milestone line {n}: name, YYYY-MM-DD[, YYYY-MM-DD]",
+                [{"field": "milestones", "message": f"line {n}"}],
+            ) from None
+    return out
+
+
+@login_required
+def project_new(request: HttpRequest) -> HttpResponse:
+    if not has_perm_anywhere(request.user, Perm.PROJECT_CHANGE):  # type: ignore[arg-type]
+        return render(request, "403.html", status=403)
+    error = None
+    if request.method == "POST":
+        p = request.POST
+        try:
+            project = services.project_create(
+                actor=request.user,  # type: ignore[arg-type]
+                ref=p.get("ref", ""),
+                name=p.get("name", ""),
+                area_code=p.get("area_code", "").strip(),
+                investment_planned=p.get("investment_planned", ""),
+                official=p.get("official", ""),
+                unit=p.get("unit", ""),
+                stage=p.get("stage", Stage.SIGNED),
+                investment_completed=p.get("investment_completed") or 0,
+                plan_start=dt.date.fromisoformat(p.get("plan_start", "")),
+                plan_end=dt.date.fromisoformat(p.get("plan_end", "")),
+                milestones=_parse_milestones(p.get("milestones", "")),
+                request=request,
+            )
+        except ValueError:
+            error = ValidationFailed("invalid_date", "plan dates are YYYY-MM-DD")
+        except ServiceError as exc:
+            error = exc
+        else:
+            return redirect("projects:detail", pk=project.pk)
+    return render(
+        request,
+        "projects/new.html",
+        {"stages": Stage.choices, "error": error, "post": request.POST},
+        status=error.status if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def milestone_new(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        project = selectors.project_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+        services.milestone_add(
+            actor=request.user,
+            project=project,
+            name=request.POST.get("name", ""),  # type: ignore[arg-type]
+            planned=dt.date.fromisoformat(request.POST.get("planned", "")),
+            request=request,
+        )
+    except ValueError:
+        return _error(request, ValidationFailed("invalid_date", "dates are YYYY-MM-DD"))
+    except ServiceError as exc:
+        return _error(request, exc)
+    return redirect("projects:detail", pk=pk)

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ChecklistGroup(models.TextChoices):
@@ -58,10 +59,10 @@ class DisputeKind(models.TextChoices):
 
 
 class DisputeStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    MEDIATING = "mediating", _("Being mediated")
-    REFERRED = "referred", _("Referred to arbitration or court")
-    RESOLVED = "resolved", _("Resolved")
+    OPEN = "open", pgettext_lazy("dispute", "Open")
+    MEDIATING = "mediating", pgettext_lazy("dispute", "Being mediated")
+    REFERRED = "referred", pgettext_lazy("dispute", "Referred to arbitration or court")
+    RESOLVED = "resolved", pgettext_lazy("dispute", "Resolved")
 
 
 # The dispute life cycle in one table: from each status, where it may go.

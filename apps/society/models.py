@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.society.choices import ChecklistGroup, DisputeKind, DisputeStatus, SchoolLevel
 
@@ -35,7 +36,7 @@ class School(models.Model):
     code = models.CharField(_("school code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
     area = models.ForeignKey("geo.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
-    level = models.CharField(_("level"), max_length=16, choices=SchoolLevel.choices)
+    level = models.CharField(pgettext_lazy("school", "level"), max_length=16, choices=SchoolLevel.choices)
     students = models.PositiveIntegerField(_("students"), default=0)
     planned_reopen = models.DateField(_("planned reopening"), null=True, blank=True)
     actual_reopen = models.DateField(_("actual reopening"), null=True, blank=True)

@@ -209,3 +209,29 @@ def test_the_headquarters_changes_thresholds_on_the_page(econ_a, hq, client_of, 
     assert client_of(econ_a).post("/projects/thresholds/", form).status_code == 403
     assert client_of(hq).post("/projects/thresholds/", form).status_code == 302
     assert Project.objects.get(ref="T1").colour == "blue"
+
+
+def test_an_officer_registers_a_project_and_adds_a_milestone_on_the_pages(econ_a, econ_b, client_of):
+    form = {
+        "ref": "N1",
+        "name": "东湖数据中心",
+        "area_code": DISTRICT_A + "001",
+        "stage": "started",
+        "investment_planned": "5000",
+        "investment_completed": "10",
+        "plan_start": days(-30),
+        "plan_end": days(300),
+        "official": "王主任",
+        "milestones": f"开工，{days(-20)}，{days(-20)}\n主体封顶, {days(-5)}",
+    }
+    r = client_of(econ_a).post("/projects/new/", form)
+    assert r.status_code == 302
+    project = Project.objects.get(ref="N1")
+    assert project.milestones.count() == 2 and project.colour == "red"  # 10 of ~150 planned to date
+    bad = client_of(econ_a).post("/projects/new/", {**form, "ref": "N2", "milestones": "开工"})
+    assert bad.status_code == 422
+    assert client_of(econ_b).post("/projects/new/", {**form, "ref": "N3"}).status_code == 403
+    r = client_of(econ_a).post(
+        f"/projects/{project.pk}/milestones/", {"name": "竣工验收", "planned": days(250)}
+    )
+    assert r.status_code == 302 and project.milestones.count() == 3
