@@ -177,6 +177,40 @@ class ClusterOut(Schema):
         return obj.area_id
 
 
+class FollowUpOut(Schema):
+    id: int
+    person_id: int
+    person_name: str
+    contact_id: int
+    case_id: int
+    status: str
+    started_at: dt.datetime
+    until: dt.date
+
+    @staticmethod
+    def resolve_person_name(obj: Any) -> str:
+        return str(obj.person.name_masked)
+
+    @staticmethod
+    def resolve_case_id(obj: Any) -> int:
+        return int(obj.contact.case_id)
+
+
+class FollowUpEntryIn(Schema):
+    temperature: float | None = None
+    symptoms: bool = False
+    note: str = ""
+    close: bool = False
+
+
+class FollowUpEntryOut(Schema):
+    id: int
+    at: dt.datetime
+    temperature: float | None
+    symptoms: bool
+    note: str
+
+
 @router.get("", response=Page[CaseOut])
 def case_list(
     request: HttpRequest,
@@ -286,6 +320,26 @@ def contact_decide(request: HttpRequest, contact_id: int, body: DecideIn) -> Any
         note=body.note,
         request=request,
     )
+
+
+@router.get("/followups", response=Page[FollowUpOut])
+def follow_up_list(request: HttpRequest, status: str = "open", page: int = 1, page_size: int = 50) -> Any:
+    """Confirmed contacts under medical observation: the quarantine candidates, by end date."""
+    return paginate(selectors.follow_ups(user=request.user, status=status), page, page_size)  # type: ignore[arg-type]
+
+
+@router.post("/followups/{follow_up_id}/entries", response={201: FollowUpEntryOut})
+def follow_up_entry(request: HttpRequest, follow_up_id: int, body: FollowUpEntryIn) -> Any:
+    follow_up = selectors.follow_up_get(user=request.user, pk=follow_up_id)  # type: ignore[arg-type]
+    entry = services.follow_up_record(
+        actor=request.user,  # type: ignore[arg-type]
+        follow_up=follow_up,
+        temperature=body.temperature,
+        symptoms=body.symptoms,
+        note=body.note,
+        close=body.close,
+    )
+    return Status(201, entry)
 
 
 @router.post("/links", response={201: LinkOut})

@@ -12,7 +12,7 @@ from django.utils import timezone
 from apps.accounts.choices import Perm
 from apps.accounts.models import User
 from apps.cases.choices import CLASS_STATUSES, ContactStatus
-from apps.cases.models import Case, CaseEvent, Cluster, Contact, LabResult, TransmissionLink
+from apps.cases.models import Case, CaseEvent, Cluster, Contact, FollowUp, LabResult, TransmissionLink
 from apps.common.errors import NotFound
 from apps.people.models import Person
 from core.geocodes import AreaCodeError, scope_prefix
@@ -170,3 +170,18 @@ def clusters_list(*, user: User, area: str = "") -> QuerySet[Cluster]:
 def person_cases(*, user: User, person: Person) -> QuerySet[Case]:
     """A person's cases for their history (jurisdiction-scoped like every list)."""
     return Case.objects.visible_to(user, Perm.CASE_VIEW).filter(person=person).order_by("-id")
+
+
+def follow_ups(*, user: User, status: str = "open") -> QuerySet[FollowUp]:
+    """Confirmed contacts under medical observation (quarantine candidates) of the user's cases."""
+    qs = FollowUp.objects.filter(contact__case__in=Case.objects.visible_to(user, Perm.CASE_VIEW))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("person", "contact").order_by("until", "id")
+
+
+def follow_up_get(*, user: User, pk: int) -> FollowUp:
+    row = follow_ups(user=user, status="").filter(pk=pk).select_related("contact__case").first()
+    if row is None:
+        raise NotFound("follow_up_not_found", "no such follow-up in your jurisdiction")
+    return row

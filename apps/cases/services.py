@@ -610,13 +610,22 @@ def follow_up_record(
     note: str = "",
     close: bool = False,
 ) -> FollowUpEntry:
+    """One observation of a contact under medical observation (体温、症状); `close` ends the observation."""
     contact = follow_up.contact
     _require(actor, Perm.CONTACT_DECIDE, contact.case.area_id)
+    celsius = None
+    if temperature not in (None, ""):
+        try:
+            celsius = round(float(temperature), 1)
+        except (TypeError, ValueError):
+            celsius = -1.0
+        if not 30.0 <= celsius <= 45.0:
+            raise ValidationFailed("invalid_temperature", "temperature is in °C, between 30 and 45")
     entry = FollowUpEntry.objects.create(
         follow_up=follow_up,
         at=timezone.now(),
         actor=actor,
-        temperature=temperature or None,
+        temperature=celsius,
         symptoms=symptoms,
         note=note[:255],
     )

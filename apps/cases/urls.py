@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/transition/", views.case_transition, name="transition"),
     path("<int:pk>/trace/", views.case_trace, name="trace"),
+    path("<int:pk>/link/", views.case_link, name="link"),
+    path("new/", views.case_new, name="new"),
 ]

@@ -16,7 +16,7 @@ from apps.cases import lifecycle, selectors, services
 from apps.cases.choices import CaseClass, CaseStatus, ContactStatus, Origin
 from apps.cases.models import Contact, LabBatch
 from apps.cases.tracing import trace_case
-from apps.common.errors import Forbidden, ServiceError
+from apps.common.errors import Forbidden, NotFound, ServiceError
 
 PAGE_SIZE = 50
 
@@ -77,6 +77,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "statuses": CaseStatus.choices,
         "origins": Origin.choices,
         "can_import": has_perm_anywhere(request.user, Perm.LAB_IMPORT),  # type: ignore[arg-type]
+        "can_report": has_perm_anywhere(request.user, Perm.CASE_CHANGE),  # type: ignore[arg-type]
+        "initial_statuses": [(s, CaseStatus(s).label) for s in lifecycle.INITIAL_STATUSES],
     }
     template = "cases/_rows.html" if request.htmx else "cases/list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
@@ -117,6 +119,53 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
             to=request.POST.get("to", ""),
             note=request.POST.get("note", ""),
             hospital=request.POST.get("hospital", ""),
+            request=request,
+        )
+    except ServiceError as exc:
+        return _error_page(request, exc)
+    return redirect("cases:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def case_new(request: HttpRequest) -> HttpResponse:
+    """Report a case (fever-clinic report or suspected) for a person in the user's jurisdiction."""
+    from apps.people.selectors import person_get
+
+    try:
+        pk = request.POST.get("person_id", "")
+        if not pk.isdigit():
+            raise NotFound("person_not_found", "no such person in your jurisdiction")
+        person = person_get(user=request.user, pk=int(pk), perm=Perm.CASE_CHANGE)  # type: ignore[arg-type]
+        case = services.case_report(
+            actor=request.user,  # type: ignore[arg-type]
+            person=person,
+            status=request.POST.get("status", CaseStatus.FEVER),
+            origin=request.POST.get("origin", Origin.LOCAL),
+            onset_date=request.POST.get("onset_date") or None,
+            note=request.POST.get("note", ""),
+            request=request,
+        )
+    except ServiceError as exc:
+        return _error_page(request, exc)
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record by hand that another case infected this one (流调 finding)."""
+    try:
+        infectee = selectors.case_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+        other = request.POST.get("infector_id", "").lstrip("#")
+        if not other.isdigit():
+            raise NotFound("case_not_found", "no such case in your jurisdiction")
+        infector = selectors.case_get(user=request.user, pk=int(other))  # type: ignore[arg-type]
+        services.link_create(
+            actor=request.user,  # type: ignore[arg-type]
+            infector=infector,
+            infectee=infectee,
+            note=request.POST.get("note", ""),
             request=request,
         )
     except ServiceError as exc:

@@ -174,3 +174,22 @@ def test_a_manual_link_makes_a_cluster(person_factory: Any, officer_a: Any, epi:
         .status_code
         == 409
     )
+
+
+@pytest.mark.django_db
+def test_an_epidemiologist_reports_a_case_and_links_it_from_the_pages(
+    person_factory: Any, officer_a: Any, officer_b: Any, epi: Any, client_of: Any
+) -> None:
+    first = _cases(person_factory, officer_a, epi, 1)[0]
+    person = person_factory(actor=officer_a, area_code=COMMUNITY_A)
+    client = client_of(epi)
+    response = client.post(
+        "/cases/new/", {"person_id": person.pk, "status": "fever", "onset_date": str(timezone.localdate())}
+    )
+    case = Case.objects.get(person=person)
+    assert response.status_code == 302 and response["Location"] == f"/cases/{case.pk}/"
+    assert (
+        client.post(f"/cases/{case.pk}/link/", {"infector_id": first.pk, "note": "同住"}).status_code == 302
+    )
+    assert case.infected_by.get().infector_id == first.pk
+    assert client_of(officer_b).post("/cases/new/", {"person_id": person.pk}).status_code == 404

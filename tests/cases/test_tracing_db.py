@@ -160,3 +160,29 @@ def test_an_epidemiologist_of_another_district_cannot_decide(
     contact = Contact.objects.filter(case=case).first()
     with pytest.raises(Forbidden):
         services.contact_decide(actor=epi_b, contact=contact, confirm=True)
+
+
+@pytest.mark.django_db
+def test_a_confirmed_contact_is_followed_up_through_the_api(
+    town: dict[str, Any], epi: Any, epi_b: Any, api_of: Any
+) -> None:
+    case = services.case_report(
+        actor=epi,
+        person=town["persons"][0],
+        status=CaseStatus.SUSPECTED,
+        onset_date=(T0 + dt.timedelta(days=3)).date(),
+    )
+    tracing.trace_case(case, now=T0 + dt.timedelta(days=6))
+    contact = Contact.objects.filter(case=case, degree=1).first()
+    services.contact_decide(actor=epi, contact=contact, confirm=True)
+    client = api_of(epi)
+    rows = client.get("/api/cases/followups").json()["items"]
+    assert [r["person_id"] for r in rows] == [contact.person_id]
+    assert api_of(epi_b).get("/api/cases/followups").json()["items"] == []
+    url = f"/api/cases/followups/{rows[0]['id']}/entries"
+    assert client.post(url, {"temperature": 51}, content_type="application/json").status_code == 422
+    response = client.post(
+        url, {"temperature": 36.6, "note": "电话随访", "close": True}, content_type="application/json"
+    )
+    assert response.status_code == 201 and response.json()["temperature"] == 36.6
+    assert FollowUp.objects.get(contact=contact).status == "closed"
