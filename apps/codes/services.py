@@ -246,11 +246,17 @@ def _upsert_codes(rows: list[list[Any]]) -> None:
 
 
 def code_for(person: Person) -> HealthCode:
-    """The person's current code, computed now if it was never computed."""
+    """The person's current code: computed now if it was never computed or was computed before today
+    (a stated change date may have passed, an override may have ended), so a shown code is never stale
+    even if the daily job has not run yet."""
     code = HealthCode.objects.filter(person=person).select_related("override").first()
-    if code is None:
-        codes_recompute(person_ids=[person.pk])
-        code = HealthCode.objects.select_related("override").get(person=person)
+    now = timezone.now()
+    stale = code is None or timezone.localdate(code.computed_at) < timezone.localdate(now)
+    if code is not None and code.override is not None and code.override.valid_until <= now:
+        stale = True
+    if stale:
+        codes_recompute(person_ids=[person.pk], now=now)
+        return HealthCode.objects.select_related("override").get(person=person)
     return code
 
 

@@ -324,3 +324,12 @@ def test_the_recompute_command_reports_a_summary(person_factory: Any, officer_a:
     out = io.StringIO()
     call_command("recompute_codes", verbosity=0, stdout=out)
     assert out.getvalue().startswith("3 persons, 3 codes written, 0 not green")
+
+
+def test_a_code_computed_on_an_earlier_day_is_refreshed_when_shown(
+    person: Any, confirmed_provider: Any, officer_a: Any, make_user: Any
+) -> None:
+    code_for(person)
+    confirmed_provider.add(person.pk)
+    HealthCode.objects.filter(pk=person.pk).update(computed_at=timezone.now() - dt.timedelta(days=1))
+    assert code_for(person).colour == "red"
