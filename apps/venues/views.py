@@ -66,6 +66,12 @@ def venue_list(request: HttpRequest) -> HttpResponse:
         "categories": VenueCategory.choices,
         "map": boundaries_svg(shapes, fills=fills, link="?area={code}"),
         "district_counts": sorted(counts.items()),
+        # 交通卡口、铁路出口: passes per checkpoint over the last day.
+        "throughput": [
+            row
+            for row in selectors.venue_throughput(user=user)  # type: ignore[arg-type]
+            if row["category"] in (VenueCategory.ROAD_CHECKPOINT, VenueCategory.RAIL_CHECKPOINT)
+        ][:20],
     }
     return render(request, "venues/list.html", context)
 

@@ -230,3 +230,15 @@ def test_the_purge_deletes_old_scans_keeps_counts_and_is_logged(
     assert AuditLog.objects.filter(action="scan_purge").count() == 1
     assert scans_purge(now=now).deleted == 0
     assert PurgeLog.objects.count() == 2
+
+
+def test_the_venue_page_shows_checkpoint_throughput(
+    guard: Any, officer_a: Any, person_factory: Any, client_of: Any
+) -> None:
+    gate = venue_create(
+        actor=officer_a, data={"name": "北环卡口", "category": "road_checkpoint", "area_code": COMMUNITY_A}
+    )
+    p = person_factory(actor=officer_a)
+    scans_ingest(actor=guard, scans=[scan(gate, p), scan(gate, p, colour="red"), scan(gate, p)])
+    rows = client_of(officer_a).get("/venues/").context["throughput"]
+    assert [(r["name"], r["n"], r["flagged"]) for r in rows] == [("北环卡口", 3, 1)]
