@@ -12,7 +12,7 @@ from ninja import Router, Schema
 from apps.common.pagination import Page, paginate
 from apps.society import selectors, services
 from apps.society.exports import disputes_export, schools_export
-from apps.society.models import Dispute, School
+from apps.society.models import ChecklistItem, Dispute, School
 
 router = Router(tags=["society"])
 
@@ -125,6 +125,15 @@ class RevealIn(Schema):
     reason: str = ""
 
 
+class ChecklistItemIO(Schema):
+    code: str
+    group: str
+    text_zh: str
+    text_en: str = ""
+    order: int = 0
+    active: bool = True
+
+
 def _detail(school: School) -> dict[str, Any]:
     r = selectors.school_readiness(school=school)
     checklist = [
@@ -147,6 +156,19 @@ def _detail(school: School) -> dict[str, Any]:
         "readiness": r["share"],
         "checklist": checklist,
     }
+
+
+@router.get("/checklist", response=list[ChecklistItemIO])
+def checklist(request: HttpRequest) -> Any:
+    """The readiness checklist (一校一方案, 一校两预案, 一校三专班, 十个到位), retired items included."""
+    services.checklist_ensure_defaults()
+    return list(ChecklistItem.objects.all())
+
+
+@router.post("/checklist", response={201: ChecklistItemIO})
+def checklist_upsert(request: HttpRequest, body: ChecklistItemIO) -> Any:
+    """Add or change an item (active=false retires it); headquarters only."""
+    return 201, services.checklist_item_upsert(actor=request.user, request=request, **body.dict())  # type: ignore[arg-type]
 
 
 @router.get("/schools", response=Page[SchoolOut])

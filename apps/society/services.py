@@ -14,7 +14,7 @@ from django.utils import timezone
 from apps.accounts.audit import audit_record
 from apps.accounts.choices import AuditAction, Perm
 from apps.accounts.models import User
-from apps.accounts.scoping import has_perm_at
+from apps.accounts.scoping import grant_prefixes, has_perm_at
 from apps.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from apps.geo.models import Area
 from apps.people.pii import cipher
@@ -22,6 +22,7 @@ from apps.society.choices import (
     CLOSING,
     DEFAULT_CHECKLIST,
     DISPUTE_TRANSITIONS,
+    ChecklistGroup,
     DisputeKind,
     DisputeStatus,
     SchoolLevel,
@@ -313,3 +314,43 @@ def dispute_reveal(
         request=request,
     )
     return {"claimant": c.decrypt(dispute.claimant_enc), "respondent": c.decrypt(dispute.respondent_enc)}
+
+
+@transaction.atomic
+def checklist_item_upsert(
+    *,
+    actor: User,
+    code: str,
+    group: str,
+    text_zh: str,
+    text_en: str = "",
+    order: int = 0,
+    active: bool = True,
+    request: HttpRequest | None = None,
+) -> ChecklistItem:
+    """Add, change or retire (active=False) a readiness item: the headquarters configures the checklist."""
+    if not any(len(p) <= 4 for p in grant_prefixes(actor, Perm.SCHOOL_CHANGE)):
+        raise Forbidden("forbidden", "only the city headquarters configures the readiness checklist")
+    if group not in ChecklistGroup.values:
+        raise ValidationFailed("invalid_group", f"group is one of {', '.join(ChecklistGroup.values)}")
+    if not code.strip() or not text_zh.strip():
+        raise ValidationFailed("invalid", "code and text are required")
+    checklist_ensure_defaults()
+    item, created = ChecklistItem.objects.update_or_create(
+        code=code.strip(),
+        defaults={
+            "group": group,
+            "text_zh": text_zh.strip(),
+            "text_en": text_en.strip(),
+            "order": order,
+            "active": active,
+        },
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        obj=item,
+        request=request,
+        after={"group": group, "active": active},
+    )
+    return item

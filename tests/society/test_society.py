@@ -249,3 +249,17 @@ def test_pages_render_and_tick_items(officer_a, client_of, api_of):
 def test_checklist_defaults_are_created_once(city):
     assert services.checklist_ensure_defaults() == 16
     assert services.checklist_ensure_defaults() == 0
+
+
+def test_the_headquarters_configures_the_checklist_and_readiness_follows(officer_a, econ_hq, api_of):
+    client = api_of(officer_a)
+    school = new_school(client)
+    item = {"code": "ten_ventilation", "group": "ten_in_place", "text_zh": "教室通风到位", "order": 99}
+    assert post(client, "/api/society/checklist", item).status_code == 403
+    assert post(api_of(econ_hq), "/api/society/checklist", item).status_code == 201
+    assert client.get(f"/api/society/schools/{school['id']}").json()["items_total"] == 17
+    retired = {**item, "code": "ten_family", "text_zh": "家校联动到位", "active": False}
+    assert post(api_of(econ_hq), "/api/society/checklist", retired).status_code == 201
+    assert client.get(f"/api/society/schools/{school['id']}").json()["items_total"] == 16
+    bad = post(api_of(econ_hq), "/api/society/checklist", {**item, "group": "nine_in_place"})
+    assert bad.status_code == 422
