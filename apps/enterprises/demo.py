@@ -15,6 +15,7 @@ from django.db import transaction
 from apps.accounts.models import User
 from apps.demo.generator import DemoContext
 from apps.enterprises import hotline
+from apps.enterprises.aggregates import aggregates_rebuild
 from apps.enterprises.choices import (
     Measure,
     Reason,
@@ -351,6 +352,7 @@ def _enterprises(
     EnterpriseReason.objects.bulk_create(reasons, batch_size=5000, ignore_conflicts=True)
     ServicePlan.objects.bulk_create(plans, batch_size=5000, ignore_conflicts=True)
     Visit.objects.bulk_create(visits, batch_size=5000)
+    aggregates_rebuild()  # the bulk inserts above bypass the write-time counters
     return {"enterprises": len(new), "status_changes": len(changes), "commitments": len(commitments)}
 
 

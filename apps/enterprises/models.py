@@ -31,8 +31,25 @@ from apps.enterprises.choices import (
 USER = settings.AUTH_USER_MODEL
 
 
-def own_enterprise_ids(user: User) -> models.QuerySet[EnterpriseMember]:
-    return EnterpriseMember.objects.filter(user_id=user.pk).values("enterprise_id")
+def own_enterprise_ids(user: User) -> list[int]:
+    """The enterprise an enterprise user acts for (a list of at most one), cached on the user for the request.
+
+    A plain list keeps the scoping condition an index-friendly `IN (…)`, or nothing at all for officers."""
+    cache: dict[str, list[int]] = user.__dict__.setdefault("_scope_cache", {})
+    if "enterprise_member" not in cache:
+        cache["enterprise_member"] = list(
+            EnterpriseMember.objects.filter(user_id=user.pk).values_list("enterprise_id", flat=True)
+        )
+    return cache["enterprise_member"]
+
+
+def headed_department_ids(user: User) -> list[int]:
+    cache: dict[str, list[int]] = user.__dict__.setdefault("_scope_cache", {})
+    if "headed_departments" not in cache:
+        cache["headed_departments"] = list(
+            Department.objects.filter(head_id=user.pk).values_list("pk", flat=True)
+        )
+    return cache["headed_departments"]
 
 
 class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
@@ -43,7 +60,7 @@ class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
             # every enterprise in it.
             return self.filter(pk__in=own_enterprise_ids(user)) if user.is_authenticated else self.none()
         q = area_q(user, perm)
-        if user.is_authenticated and perm == Perm.ENTERPRISE_VIEW:
+        if user.is_authenticated and perm == Perm.ENTERPRISE_VIEW and own_enterprise_ids(user):
             q |= Q(pk__in=own_enterprise_ids(user))
         return self.filter(q)
 
@@ -346,7 +363,10 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
         if not user.is_authenticated:
             return self.none()
         q = area_q(user, Perm.HOTLINE_HANDLE) | area_q(user, Perm.ENTERPRISE_VIEW)
-        q |= Q(department__head_id=user.pk) | Q(enterprise_id__in=own_enterprise_ids(user))
+        if headed_department_ids(user):
+            q |= Q(department_id__in=headed_department_ids(user))
+        if own_enterprise_ids(user):
+            q |= Q(enterprise_id__in=own_enterprise_ids(user))
         return self.filter(q)
 
 
@@ -415,3 +435,66 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- write-time aggregates for the dashboard (kept by apps.enterprises.aggregates) ---
+
+
+class ResumptionCell(models.Model):
+    """Counters of active enterprises per (district, industry, size, 四上): what every rate is summed from, so
+    the dashboard reads at most districts × 20 × 4 × 2 rows whatever the number of enterprises."""
+
+    district = models.CharField(max_length=6)
+    industry_section = models.CharField(max_length=1)
+    size_class = models.CharField(max_length=8)
+    above_designated = models.BooleanField()
+    active = models.IntegerField(default=0)
+    fully = models.IntegerField(default=0)
+    partly = models.IntegerField(default=0)
+    employees = models.BigIntegerField(default=0)
+    employees_back = models.FloatField(default=0.0)
+    capacity_resumed = models.FloatField(default=0.0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "industry_section", "size_class", "above_designated"],
+                name="unique_resumption_cell",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district}/{self.industry_section}/{self.size_class}/{self.above_designated}: {self.active}"
+
+
+class CurveDay(models.Model):
+    """The day's net change of resumed and fully resumed enterprises per district and 四上 flag."""
+
+    day = models.DateField()
+    district = models.CharField(max_length=6)
+    above_designated = models.BooleanField()
+    resumed = models.IntegerField(default=0)
+    fully = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "district", "above_designated"], name="unique_curve_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.district} {self.above_designated}: {self.resumed:+d}/{self.fully:+d}"
+
+
+class ReasonCell(models.Model):
+    """How many active, not fully resumed enterprises of a district give a reason (the non-resumed list by
+    reason on the dashboard), kept with the cells above."""
+
+    district = models.CharField(max_length=6)
+    reason = models.CharField(max_length=24)
+    open_count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["district", "reason"], name="unique_reason_cell")]
+
+    def __str__(self) -> str:
+        return f"{self.district} {self.reason}: {self.open_count}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import fields as dc_fields
 from typing import Any
 
 from django.db.models import Avg, Count, F, FloatField, Max, Prefetch, Q, QuerySet, Sum
@@ -13,20 +12,24 @@ from django.utils import timezone
 
 from apps.accounts.choices import Perm
 from apps.accounts.models import User
-from apps.accounts.scoping import area_q
+from apps.accounts.scoping import area_q, grant_prefixes
 from apps.common.errors import NotFound
 from apps.enterprises.choices import Status, TicketStatus
 from apps.enterprises.models import (
     Commitment,
+    CurveDay,
     Enterprise,
     EnterpriseReason,
     Inspection,
     Policy,
     PolicyDelivery,
     PowerReading,
+    ReasonCell,
+    ResumptionCell,
     ServicePlan,
     StatusChange,
     Ticket,
+    own_enterprise_ids,
 )
 from apps.enterprises.services import enterprise_attrs
 from core import policies as policy_rules
@@ -130,8 +133,54 @@ def policy_matches(*, enterprise: Enterprise, reasons: Iterable[str] | None = No
 # --- rates (开工复工率) ---
 
 
+def district_scope(user: User, area: str = "") -> Q | None:
+    """A filter on district codes equal to the user's jurisdiction (and `area`), or None when the scope is finer
+    than whole districts (a street or community officer, an enterprise user) and only live queries are exact."""
+    if own_enterprise_ids(user):
+        return None
+    prefixes = grant_prefixes(user, Perm.ENTERPRISE_VIEW)
+    if any(len(p) > 6 for p in prefixes):
+        return None
+    if area:
+        try:
+            wanted = scope_prefix(area)
+        except AreaCodeError:
+            return Q(pk__in=[])
+        if len(wanted) > 6:
+            return None
+        prefixes = (
+            [wanted]
+            if any(wanted.startswith(p) for p in prefixes)
+            else [p for p in prefixes if p.startswith(wanted)]
+        )
+    q = Q(pk__in=[])
+    for prefix in prefixes:
+        q |= Q(district__startswith=prefix)
+    return q
+
+
 def _rates_rows(user: User, area: str = "") -> list[dict[str, Any]]:
-    """One GROUP BY over every grouping column: at most districts × 20 sections × 4 sizes × 2 rows."""
+    """Grouped counts by every grouping column (at most districts × 20 sections × 4 sizes × 2 rows): read from
+    the write-time cells when the scope is whole districts, else one live GROUP BY over the registry."""
+    scope = district_scope(user, area)
+    if scope is not None:
+        cells = ResumptionCell.objects.filter(scope, active__gt=0).values(
+            "district",
+            "industry_section",
+            "size_class",
+            "above_designated",
+            "fully",
+            "partly",
+            n=F("active"),
+            staff=F("employees"),
+            staff_back=F("employees_back"),
+            capacity=F("capacity_resumed"),
+        )
+        return list(cells)
+    return _rates_rows_live(user, area)
+
+
+def _rates_rows_live(user: User, area: str = "") -> list[dict[str, Any]]:
     qs = _area_prefix(Enterprise.objects.visible_to(user).filter(active=True), area)
     resumed = ~Q(status=Status.NOT_RESUMED)
     return list(
@@ -152,23 +201,30 @@ def roll_up(
     rows: Iterable[dict[str, Any]], by: Sequence[GroupField] = (), *, above_designated_only: bool = False
 ) -> dict[GroupKey, ResumptionRates]:
     """Sum grouped counts into core.resumption's ResumptionRates per key (same keys as resumption_rates)."""
-    acc: dict[GroupKey, dict[str, Any]] = {}
+    columns = [GROUP_COLUMNS[f] for f in by]
+    acc: dict[GroupKey, list[Any]] = {}
     for r in rows:
         if above_designated_only and not r["above_designated"]:
             continue
-        key: GroupKey = tuple(r[GROUP_COLUMNS[f]] for f in by)
-        a = acc.setdefault(key, dict.fromkeys(f.name for f in dc_fields(ResumptionRates)))
-        for name, value in (
-            ("active", r["n"]),
-            ("fully", r["fully"]),
-            ("partly", r["partly"]),
-            ("not_resumed", r["n"] - r["fully"] - r["partly"]),
-            ("employees", r["staff"] or 0),
-            ("employees_back", float(r["staff_back"] or 0.0)),
-            ("capacity_sum_resumed", float(r["capacity"] or 0.0)),
-        ):
-            a[name] = (a[name] or 0) + value
-    return {k: ResumptionRates(**v) for k, v in acc.items()}
+        a = acc.setdefault(tuple(r[c] for c in columns), [0, 0, 0, 0, 0.0, 0.0])
+        a[0] += r["n"]
+        a[1] += r["fully"]
+        a[2] += r["partly"]
+        a[3] += r["staff"] or 0
+        a[4] += float(r["staff_back"] or 0.0)
+        a[5] += float(r["capacity"] or 0.0)
+    return {
+        k: ResumptionRates(
+            active=n,
+            fully=f,
+            partly=p,
+            not_resumed=n - f - p,
+            employees=e,
+            employees_back=b,
+            capacity_sum_resumed=c,
+        )
+        for k, (n, f, p, e, b, c) in acc.items()
+    }
 
 
 def resumption_rates(
@@ -186,16 +242,29 @@ def resumption_curve(
     today, or to the last report when that is over a month old. The denominator is today's active
     registry in scope (the registry barely moves over weeks; a register of past registrations is not kept).
     """
-    changes = _area_prefix(StatusChange.objects.filter(area_q(user, Perm.ENTERPRISE_VIEW)), area)
-    per_day = list(
-        changes.values("day", "above_designated")
-        .annotate(r=Sum("delta_resumed"), f=Sum("delta_fully"))
-        .order_by("day")
-    )
-    denominators = _area_prefix(
-        Enterprise.objects.filter(area_q(user, Perm.ENTERPRISE_VIEW), active=True), area
-    )
-    totals = denominators.aggregate(n=Count("id"), above=Count("id", filter=Q(above_designated=True)))
+    scope = district_scope(user, area)
+    if scope is not None:  # the write-time per-day counters and cells: bounded by days × districts
+        per_day = list(
+            CurveDay.objects.filter(scope)
+            .values("day", "above_designated")
+            .annotate(r=Sum("resumed"), f=Sum("fully"))
+            .order_by("day")
+        )
+        totals = ResumptionCell.objects.filter(scope).aggregate(
+            n=Sum("active"), above=Sum("active", filter=Q(above_designated=True))
+        )
+        totals = {"n": totals["n"] or 0, "above": totals["above"] or 0}
+    else:
+        changes = _area_prefix(StatusChange.objects.filter(area_q(user, Perm.ENTERPRISE_VIEW)), area)
+        per_day = list(
+            changes.values("day", "above_designated")
+            .annotate(r=Sum("delta_resumed"), f=Sum("delta_fully"))
+            .order_by("day")
+        )
+        denominators = _area_prefix(
+            Enterprise.objects.filter(area_q(user, Perm.ENTERPRISE_VIEW), active=True), area
+        )
+        totals = denominators.aggregate(n=Count("id"), above=Count("id", filter=Q(above_designated=True)))
     days: dict[dt.date, list[int]] = {}
     for row in per_day:
         d = days.setdefault(row["day"], [0, 0, 0, 0])
@@ -257,7 +326,17 @@ def nonresumed_list(
 
 
 def reasons_summary(*, user: User, area: str = "") -> list[dict[str, Any]]:
-    """Non-resumed enterprises per reason (an enterprise may give several reasons)."""
+    """Non-resumed enterprises per reason (an enterprise may give several reasons): from the write-time
+    reason cells for whole-district scopes, else one live GROUP BY."""
+    scope = district_scope(user, area)
+    if scope is not None:
+        rows = (
+            ReasonCell.objects.filter(scope, open_count__gt=0)
+            .values("reason")
+            .annotate(n=Sum("open_count"))
+            .order_by("-n", "reason")
+        )
+        return list(rows)
     qs = EnterpriseReason.objects.filter(
         area_q(user, Perm.ENTERPRISE_VIEW, field="enterprise__area"),
         enterprise__active=True,

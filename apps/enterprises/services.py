@@ -17,6 +17,7 @@ from apps.accounts.choices import AuditAction, Perm, Role
 from apps.accounts.models import RoleGrant, User
 from apps.accounts.scoping import has_perm_anywhere, has_perm_at
 from apps.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from apps.enterprises import aggregates
 from apps.enterprises.choices import (
     InspectionKind,
     InspectionResult,
@@ -121,6 +122,7 @@ def enterprise_create(
             [{"enterprise_id": existing.pk}],
         )
     enterprise = Enterprise.objects.create(credit_code=clean.credit_code, **_registry_columns(clean))
+    aggregates.cells_move(None, aggregates.contribution(enterprise))
     if clean.status and clean.status != Status.NOT_RESUMED:
         _status_apply(
             enterprise,
@@ -150,12 +152,16 @@ def enterprise_update(
         raise _invalid(clean)
     _require(actor, Perm.ENTERPRISE_CHANGE, clean.area_code, "the new area lies outside your jurisdiction")
     columns = _registry_columns(clean)
+    before = aggregates.contribution(enterprise)
+    was_open, old_district = aggregates.is_open(enterprise), enterprise.district
     changed = sorted(k for k in (*REGISTRY_FIELDS, "area_id") if getattr(enterprise, k) != columns[k])
     if columns["contact_hash"] != enterprise.contact_hash:
         changed.append("contact")
     for key, value in columns.items():
         setattr(enterprise, key, value)
     enterprise.save()
+    aggregates.cells_move(before, aggregates.contribution(enterprise))
+    aggregates.reasons_move(enterprise, was_open=was_open, old_district=old_district)
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=enterprise, fields=changed, request=request)
     return enterprise
 
@@ -340,6 +346,8 @@ def enterprises_import(
                         actor,
                         now,
                     )
+        if created or updated or with_status:
+            aggregates.aggregates_rebuild()  # bulk writes bypass the per-row counters: recount once
         batch.created_rows = created
         batch.existing_rows = len(good) - created
         batch.error_rows = len({e["line"] for e in errors})
@@ -388,6 +396,8 @@ def _status_apply(
         staff = enterprise.staff_share_back if staff is None else staff
         capacity = staff if capacity is None else capacity
     previous = enterprise.status
+    before = aggregates.contribution(enterprise)
+    was_open = aggregates.is_open(enterprise)
     change = StatusChange.objects.create(
         enterprise=enterprise,
         area_id=enterprise.area_id,
@@ -412,6 +422,15 @@ def _status_apply(
         staff,
         capacity,
         at,
+    )
+    aggregates.cells_move(before, aggregates.contribution(enterprise))
+    aggregates.reasons_move(enterprise, was_open=was_open, old_district=enterprise.district)
+    aggregates.curve_add(
+        day=change.day,
+        district=enterprise.area_id[:6],
+        above=enterprise.above_designated,
+        resumed=change.delta_resumed,
+        fully=change.delta_fully,
     )
     transaction.on_commit(lambda: power_recheck(enterprise_ids=[enterprise.pk]))
     return change
@@ -692,11 +711,16 @@ def reasons_set(
             f"unknown reasons {unknown}",
             [{"field": "reasons", "code": "unknown_reason", "message": r} for r in unknown],
         )
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    current = set(enterprise.reasons.values_list("reason", flat=True))
     enterprise.reasons.exclude(reason__in=wanted).delete()
     EnterpriseReason.objects.bulk_create(
         [EnterpriseReason(enterprise=enterprise, reason=r, note=note[:300]) for r in wanted],
         ignore_conflicts=True,
     )
+    if aggregates.is_open(enterprise):
+        aggregates.reasons_add(enterprise.district, sorted(current - set(wanted)), -1)
+        aggregates.reasons_add(enterprise.district, sorted(set(wanted) - current), +1)
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,

@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from apps.enterprises import selectors, services
-from apps.enterprises.models import Enterprise, StatusChange
+from apps.enterprises.aggregates import aggregates_rebuild
+from apps.enterprises.models import CurveDay, Enterprise, ResumptionCell, StatusChange
 from core.resumption import EnterpriseState, ResumptionStatus, resumption_rates
 from tests.factories import COMMUNITY_A, COMMUNITY_B
 
@@ -96,6 +97,7 @@ def test_the_curve_counts_each_day_from_the_history(ent_a, ent_b, econ_a, make_u
     changes[2].day = today - timezone.timedelta(days=1)
     for c in (changes[0], changes[2]):
         c.save()
+    aggregates_rebuild()  # the history was edited behind the services' backs
     curve = selectors.resumption_curve(user=city)
     assert [(c["resumed"], c["fully"]) for c in curve] == [(1, 0), (1, 1), (2, 1)]
     assert curve[-1]["resumed_rate"] == 1.0
@@ -103,3 +105,108 @@ def test_the_curve_counts_each_day_from_the_history(ent_a, ent_b, econ_a, make_u
     services.enterprise_status_set(actor=city, enterprise=ent_b, status="not")
     assert selectors.resumption_curve(user=city)[-1]["resumed"] == 1
     assert [c["resumed"] for c in selectors.resumption_curve(user=econ_a)] == [1, 1, 1]
+
+
+def _snapshot():
+    cells = sorted(
+        (
+            c.district,
+            c.industry_section,
+            c.size_class,
+            c.above_designated,
+            c.active,
+            c.fully,
+            c.partly,
+            c.employees,
+            round(c.employees_back, 6),
+            round(c.capacity_resumed, 6),
+        )
+        for c in ResumptionCell.objects.all()
+        if c.active
+    )
+    days = sorted(
+        (d.day, d.district, d.above_designated, d.resumed, d.fully)
+        for d in CurveDay.objects.all()
+        if d.resumed or d.fully
+    )
+    return cells, days
+
+
+def test_write_time_counters_equal_a_recount(mixed, ent_user, econ_a, api_of):
+    rng = random.Random(5)
+    ents = list(Enterprise.objects.all())
+    for ent in rng.sample(ents, 10):  # moves between cells and districts, size and 四上 changes
+        services.enterprise_update(
+            actor=mixed,
+            enterprise=ent,
+            data={
+                "area_code": rng.choice([COMMUNITY_A, COMMUNITY_B]),
+                "size_class": rng.choice(["large", "micro"]),
+                "above_designated": rng.choice(["yes", "no"]),
+                "employees": str(rng.randint(0, 50)),
+            },
+        )
+    for ent in rng.sample(ents, 15):
+        ent.refresh_from_db()
+        services.enterprise_status_set(
+            actor=mixed,
+            enterprise=ent,
+            status=rng.choice(["not", "partly", "fully"]),
+            staff_share_back=round(rng.random(), 2),
+        )
+    services.commitment_file(
+        actor=ent_user,
+        data={"planned_date": "2020-02-20", "employees_returning": 5, "measures": ["masks"], "text": "承诺"},
+    )
+    incremental = _snapshot()
+    aggregates_rebuild()
+    assert _snapshot() == incremental
+    # and the live GROUP BY (the fallback for finer scopes) agrees with the cells
+    live = selectors.roll_up(selectors._rates_rows_live(mixed), ["district", "size_class"])
+    cells = selectors.resumption_rates(user=mixed, by=["district", "size_class"])
+    assert {k: (r.active, r.fully, r.partly) for k, r in live.items()} == {
+        k: (r.active, r.fully, r.partly) for k, r in cells.items()
+    }
+
+
+def test_a_street_officer_gets_exact_live_rates(mixed, make_user):
+    street = make_user("economic_officer", "990101001", username="street_econ")
+    assert selectors.district_scope(street) is None
+    got = selectors.resumption_rates(user=street)[()]
+    assert got.active == Enterprise.objects.filter(area__code__startswith="990101001").count()
+
+
+def test_reason_counts_follow_status_reasons_and_moves(mixed, econ_a):
+    from apps.enterprises.models import ReasonCell
+
+    rng = random.Random(8)
+    ents = list(Enterprise.objects.all())
+    for ent in rng.sample(ents, 12):
+        services.reasons_set(
+            actor=mixed, enterprise=ent, reasons=rng.sample(["labour", "orders", "capital"], 2)
+        )
+    for ent in rng.sample(ents, 12):
+        ent.refresh_from_db()
+        services.enterprise_status_set(
+            actor=mixed, enterprise=ent, status=rng.choice(["not", "partly", "fully"])
+        )
+    for ent in rng.sample(ents, 6):
+        ent.refresh_from_db()
+        services.enterprise_update(
+            actor=mixed, enterprise=ent, data={"area_code": rng.choice([COMMUNITY_A, COMMUNITY_B])}
+        )
+    for ent in rng.sample(ents, 6):
+        services.reasons_set(actor=mixed, enterprise=ent, reasons=["logistics"])
+
+    def counts():
+        return sorted((c.district, c.reason, c.open_count) for c in ReasonCell.objects.all() if c.open_count)
+
+    incremental = counts()
+    aggregates_rebuild()
+    assert counts() == incremental
+    street = {r["reason"]: r["n"] for r in selectors.reasons_summary(user=mixed)}
+    live = {}
+    for ent in Enterprise.objects.exclude(status="fully"):
+        for r in ent.reasons.values_list("reason", flat=True):
+            live[r] = live.get(r, 0) + 1
+    assert street == live
