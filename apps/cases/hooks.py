@@ -2,13 +2,14 @@
 
 Events of one transaction are collected and the first on-commit callback drains them all, so a lab
 batch with a hundred positives recomputes the clusters and the risk levels once, not a hundred times.
-A rolled-back transaction leaves its events behind; the next commit then does a little extra, idempotent
-work (recomputing a code or a risk level twice is harmless, a vanished case id is skipped).
+The collection belongs to the outermost atomic block; a rolled-back transaction's events are dropped
+with it (its callbacks never run, and the next transaction starts a new collection).
 """
 
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,10 +18,29 @@ from django.db import transaction
 _state = threading.local()
 
 
+def _outer_block() -> Any:
+    connection = transaction.get_connection()
+    return connection.atomic_blocks[0] if connection.in_atomic_block and connection.atomic_blocks else None
+
+
 def _pending() -> dict[str, Any]:
+    # Keyed by the outermost atomic block: events of a rolled-back transaction never leak into the next.
+    block = _outer_block()
     state = getattr(_state, "pending", None)
     if state is None:
-        state = _state.pending = {"persons": set(), "cases": set(), "clusters": False, "risk": False}
+        same = False
+    elif state["block"] is None:
+        same = block is None
+    else:
+        same = block is not None and state["block"]() is block
+    if not same:
+        state = _state.pending = {
+            "block": None if block is None else weakref.ref(block),
+            "persons": set(),
+            "cases": set(),
+            "clusters": False,
+            "risk": False,
+        }
     return state
 
 
@@ -50,7 +70,9 @@ def risk_changed() -> None:
 
 
 def flush() -> None:
-    state = _pending()
+    state = getattr(_state, "pending", None)
+    if state is None:
+        return
     persons, cases = sorted(state["persons"]), sorted(state["cases"])
     clusters, risk = state["clusters"], state["risk"]
     _state.pending = None

@@ -124,3 +124,22 @@ def test_impossible_dates_are_a_validation_error_not_a_crash(
     with pytest.raises(ValidationFailed) as err:
         services.case_update(actor=epi, case=case, data={"onset_date": value, "isolated_at": value})
     assert err.value.code == "invalid_date"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_change_triggers_no_recompute_later(
+    city: Any, person_factory: Any, officer_a: Any, epi: Any, monkeypatch: Any
+) -> None:
+    from django.db import transaction
+
+    from apps.cases import hooks
+
+    recomputed: list[list[int]] = []
+    monkeypatch.setattr(hooks, "codes_recompute", recomputed.append)
+    person = person_factory(actor=officer_a)
+    other = person_factory(actor=officer_a)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.case_report(actor=epi, person=person)
+        raise RuntimeError("rolled back")
+    services.case_report(actor=epi, person=other)
+    assert recomputed == [[other.pk]]
