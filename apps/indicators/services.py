@@ -29,7 +29,7 @@ def _number(value: Any, field: str = "value") -> Decimal:
         raise ValidationFailed(
             "invalid", f"{field} is not a number", [{"field": field, "message": "not a number"}]
         ) from None
-    if not d.is_finite():
+    if not d.is_finite() or abs(d) >= Decimal("1e14"):  # the column holds 14 integer digits
         raise ValidationFailed(
             "invalid", f"{field} is not a number", [{"field": field, "message": "not a number"}]
         )

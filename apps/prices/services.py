@@ -23,7 +23,7 @@ def _price(value: Any) -> Decimal:
         d = Decimal(str(value))
     except (InvalidOperation, ValueError):
         d = Decimal("NaN")
-    if not d.is_finite() or d <= 0:
+    if not d.is_finite() or d <= 0 or d >= Decimal("1e8"):  # the column holds 8 integer digits
         raise ValidationFailed(
             "invalid_price", "a price is a positive number", [{"field": "price", "message": str(value)}]
         )

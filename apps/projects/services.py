@@ -113,9 +113,9 @@ def _decimal(value: Any, field: str) -> Decimal:
         raise ValidationFailed(
             "invalid", f"{field} is not a number", [{"field": field, "message": "not a number"}]
         ) from None
-    if not d.is_finite() or d < 0:
+    if not d.is_finite() or d < 0 or d >= Decimal("1e12"):  # the column holds 12 integer digits
         raise ValidationFailed(
-            "invalid", f"{field} cannot be negative", [{"field": field, "message": "must be >= 0"}]
+            "invalid", f"{field} must be between 0 and 10^12", [{"field": field, "message": "must be >= 0"}]
         )
     return d
 

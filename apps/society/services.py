@@ -82,7 +82,7 @@ def school_create(
                 name=name.strip(),
                 area=area,
                 level=level,
-                students=max(students, 0),
+                students=min(max(students, 0), 999_999),
                 planned_reopen=planned_reopen,
                 plan_note=plan_note,
             )
@@ -159,6 +159,14 @@ def school_update(
             )
         if data["actual_reopen"] > timezone.localdate():
             raise ValidationFailed("future_date", "the actual reopening cannot be in the future")
+    if "students" in data and (
+        not isinstance(data["students"], int) or not 0 <= data["students"] < 1_000_000
+    ):
+        raise ValidationFailed(
+            "invalid_students",
+            "students is a whole number from 0",
+            [{"field": "students", "message": str(data["students"])}],
+        )
     for k in ("planned_reopen", "actual_reopen", "plan_note", "students"):
         if k in data:
             setattr(school, k, data[k])
@@ -185,7 +193,7 @@ def _amount(value: Any) -> Decimal | None:
         d = Decimal(str(value))
     except (InvalidOperation, ValueError):
         d = Decimal(-1)
-    if not d.is_finite() or d < 0:
+    if not d.is_finite() or d < 0 or d >= Decimal("1e12"):  # the column holds 12 integer digits
         raise ValidationFailed(
             "invalid_amount",
             "the amount is a non-negative number",

@@ -135,3 +135,8 @@ def test_the_item_page_filters_one_market(setup, econ_b, hq, client_of):
     assert "西城农贸市场" in page and "<td>东湖农贸市场</td>" not in page
     series = selectors.price_series(user=hq, item=PriceItem.objects.get(code="pork"), days=7, market="ma")
     assert [s["market"] for s in series["series"]] == ["ma"]
+
+
+def test_an_absurd_price_is_refused_not_crashed(setup, econ_a, api_of):
+    r = post(api_of(econ_a), [{"item": "pork", "market": "ma", "day": day(0), "price": "123456789"}])
+    assert r.status_code == 422 and r.json()["code"] == "invalid_prices"

@@ -235,3 +235,8 @@ def test_an_officer_registers_a_project_and_adds_a_milestone_on_the_pages(econ_a
         f"/projects/{project.pk}/milestones/", {"name": "竣工验收", "planned": days(250)}
     )
     assert r.status_code == 302 and project.milestones.count() == 3
+
+
+def test_out_of_range_numbers_are_refused_not_crashed(econ_a, api_of):
+    r = post(api_of(econ_a), "/api/projects/", body("BIG", investment_planned="1e15"))
+    assert r.status_code == 422 and r.json()["details"][0]["field"] == "investment_planned"
