@@ -499,6 +499,10 @@ def otp_send(*, phone: str) -> None:
     key = phone_hash(phone)
     if not Person.objects.filter(phone_hash=key, merged_into__isnull=True).exists():
         return
+    # At most one code a minute and five an hour per phone; the caller sees the same answer either way.
+    recent = SignInCode.objects.filter(phone_hash=key, created_at__gte=timezone.now() - timedelta(hours=1))
+    if recent.filter(created_at__gte=timezone.now() - timedelta(minutes=1)).exists() or recent.count() >= 5:
+        return
     code = f"{secrets.randbelow(10**6):06d}"
     SignInCode.objects.create(
         phone_hash=key,

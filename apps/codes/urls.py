@@ -8,6 +8,7 @@ urlpatterns = [
     path("my/", views.my_code, name="my"),
     path("declare/", views.declare, name="declare"),
     path("checkin/", views.checkin, name="checkin"),
+    path("visit/", views.venue_checkin, name="visit"),
     path("counts/", views.counts, name="counts"),
     path("overrides/", views.overrides, name="overrides"),
     path("rules/", views.rulesets, name="rulesets"),

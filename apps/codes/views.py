@@ -238,3 +238,46 @@ def rulesets(request: HttpRequest) -> HttpResponse:
             context["error"] = exc
     context["draft"] = text
     return render(request, "codes/rulesets.html", context)
+
+
+@login_required
+def venue_checkin(request: HttpRequest) -> HttpResponse:
+    """A citizen records a visit with the venue's code (场所码): scanned by the phone, or pasted."""
+    import uuid
+
+    from apps.codes.keys import public_keys
+    from apps.venues.models import Venue
+    from apps.venues.services import scans_ingest
+    from core import signing
+
+    person = _person(request)
+    if person is None:
+        return render(request, "codes/no_person.html", status=404)
+    context: dict[str, object] = {}
+    if request.method == "POST":
+        text = request.POST.get("venue_code", "")
+        verdict = signing.verify(text, public_keys(), timezone.now(), expected_kind=signing.CodeKind.VENUE)
+        if not verdict.ok or verdict.payload is None:
+            context["error"] = {
+                "message": verdict.message_zh
+                if request.LANGUAGE_CODE.startswith("zh")
+                else verdict.message_en
+            }
+        else:
+            result = scans_ingest(
+                actor=request.user,  # type: ignore[arg-type]
+                scans=[
+                    {
+                        "client_id": request.POST.get("client_id") or uuid.uuid4().hex,
+                        "venue": str(verdict.payload.ref),
+                        "scanned_at": timezone.now().isoformat(),
+                    }
+                ],
+                citizen_person_id=person.pk,
+            )
+            if result.rejected:
+                context["error"] = {"message": result.rejected[0]["message"]}
+            else:
+                context["venue"] = Venue.objects.filter(ref=verdict.payload.ref).first()
+    context["client_id"] = uuid.uuid4().hex
+    return render(request, "codes/venue_checkin.html", context)

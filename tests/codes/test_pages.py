@@ -165,3 +165,33 @@ def test_the_rules_page_saves_a_valid_version_and_names_bad_fields(
         "/codes/rules/", {"params": json.dumps({**params, "version": "x", "effective_from": "2020-05-01"})}
     )
     assert RuleSetVersion.objects.count() == 1
+
+
+def test_a_citizen_records_a_venue_visit_with_the_venue_code(
+    person_factory: Any, officer_a: Any, make_user: Any, client_of: Any
+) -> None:
+    from apps.venues.models import Scan
+    from apps.venues.services import venue_qr_text
+
+    venue = venue_create(
+        actor=officer_a, data={"name": "图书馆", "category": "workplace", "area_code": COMMUNITY_A}
+    )
+    person = person_factory(actor=officer_a)
+    client = client_of(make_user("citizen", COMMUNITY_A, person=person))
+    ok = client.post(
+        "/codes/visit/", {"venue_code": venue_qr_text(venue=venue), "client_id": uuid.uuid4().hex}
+    )
+    assert ok.context["venue"] == venue
+    assert client.post("/codes/visit/", {"venue_code": "TV1:XX"}).context["error"]
+    assert list(Scan.objects.values_list("person_id", "venue_id", "operator_id")) == [
+        (person.pk, venue.pk, None)
+    ]
+
+
+def test_sign_in_codes_are_rate_limited(
+    person_factory: Any, officer_a: Any, sms: list[tuple[str, str]]
+) -> None:
+    person_factory(actor=officer_a, phone="13912340000")
+    for _ in range(3):
+        Client().post("/codes/signin/", {"phone": "13912340000", "step": "send"})
+    assert len(sms) == 1
