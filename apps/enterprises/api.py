@@ -589,6 +589,150 @@ def commitment_list(request: HttpRequest, area: str = "", page: int = 1, page_si
     )
 
 
+def _export_perm(user: User) -> None:
+    if not has_perm_anywhere(user, Perm.ENTERPRISE_EXPORT):
+        raise Forbidden("forbidden", "your role may not export")
+
+
+@router.get("/commitments/export")
+def commitment_export(request: HttpRequest, area: str = "", format: str = "csv") -> HttpResponse:
+    """Resumption commitments as CSV or XLSX."""
+    user = _user(request)
+    _export_perm(user)
+    visible = selectors.enterprises_list(user=user, area=area, perm=Perm.ENTERPRISE_EXPORT)
+    rows = (
+        [r[0], r[1], r[2], r[3].isoformat(), r[4].isoformat(), r[5], r[6], r[7], ",".join(r[8] or [])]
+        for r in Commitment.objects.filter(enterprise__in=visible)
+        .order_by("-filed_at", "-id")
+        .values_list(
+            "id",
+            "enterprise__credit_code",
+            "enterprise__name",
+            "filed_at",
+            "planned_date",
+            "declared_status",
+            "employees_returning",
+            "employees_from_outside",
+            "measures",
+        )[:EXPORT_LIMIT]
+    )
+    header = [
+        "id",
+        "credit_code",
+        "enterprise",
+        "filed_at",
+        "planned_date",
+        "declared_status",
+        "employees_returning",
+        "employees_from_outside",
+        "measures",
+    ]
+    return table_response(
+        user=user,
+        header=header,
+        rows=rows,
+        name="commitments",
+        fmt=format,
+        object_type="enterprises.commitment",
+        filters={"area": area},
+        request=request,
+    )
+
+
+@router.get("/power/export")
+def power_export(
+    request: HttpRequest, area: str = "", flagged: bool = False, format: str = "csv"
+) -> HttpResponse:
+    """Electricity readings with their cross-check, as CSV or XLSX (`flagged=true`: only disagreements)."""
+    user = _user(request)
+    _export_perm(user)
+    visible = selectors.enterprises_list(user=user, area=area, perm=Perm.ENTERPRISE_EXPORT)
+    qs = PowerReading.objects.filter(enterprise__in=visible)
+    if flagged:
+        qs = qs.filter(outcome__in=selectors.FLAGGED)
+    header = [
+        "credit_code",
+        "enterprise",
+        "period",
+        "period_start",
+        "kwh",
+        "kwh_last_year",
+        "ratio",
+        "checked_status",
+        "outcome",
+    ]
+    rows = (
+        [r[0], r[1], r[2], r[3].isoformat(), *r[4:]]
+        for r in qs.order_by("-period_start", "enterprise_id").values_list(
+            "enterprise__credit_code",
+            "enterprise__name",
+            "period",
+            "period_start",
+            "kwh",
+            "kwh_last_year",
+            "ratio",
+            "checked_status",
+            "outcome",
+        )[:EXPORT_LIMIT]
+    )
+    return table_response(
+        user=user,
+        header=header,
+        rows=rows,
+        name="power",
+        fmt=format,
+        object_type="enterprises.powerreading",
+        filters={"area": area},
+        request=request,
+    )
+
+
+@router.get("/deliveries", response=Page[DeliveryOut])
+def delivery_list(
+    request: HttpRequest,
+    policy: str = "",
+    uptake: str = "",
+    area: str = "",
+    page: int = 1,
+    page_size: int = 50,
+) -> Any:
+    """Policies delivered to enterprises (送政策上门) and their uptake; filter by policy code or uptake."""
+    qs = selectors.deliveries_list(user=_user(request), policy=policy, uptake=uptake, area=area)
+    return paginate(qs, page, page_size)
+
+
+@router.get("/deliveries/export")
+def delivery_export(
+    request: HttpRequest, policy: str = "", uptake: str = "", area: str = "", format: str = "csv"
+) -> HttpResponse:
+    user = _user(request)
+    _export_perm(user)
+    qs = selectors.deliveries_list(user=user, policy=policy, uptake=uptake, area=area)
+    header = ["policy", "credit_code", "enterprise", "delivered_at", "channel", "uptake", "amount"]
+    rows = (
+        [r[0], r[1], r[2], r[3].isoformat(), r[4], r[5], r[6]]
+        for r in qs.values_list(
+            "policy__code",
+            "enterprise__credit_code",
+            "enterprise__name",
+            "delivered_at",
+            "channel",
+            "uptake",
+            "amount",
+        )[:EXPORT_LIMIT]
+    )
+    return table_response(
+        user=user,
+        header=header,
+        rows=rows,
+        name="deliveries",
+        fmt=format,
+        object_type="enterprises.policydelivery",
+        filters={"policy": policy, "uptake": uptake},
+        request=request,
+    )
+
+
 @router.post("/inspections/{inspection_id}/done", response=InspectionOut)
 def inspection_done(request: HttpRequest, inspection_id: int) -> Any:
     inspection = (

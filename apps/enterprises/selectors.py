@@ -355,6 +355,21 @@ def policies_list(*, active_only: bool = False) -> QuerySet[Policy]:
     return qs.filter(active=True) if active_only else qs
 
 
+def deliveries_list(
+    *, user: User, policy: str = "", uptake: str = "", area: str = ""
+) -> QuerySet[PolicyDelivery]:
+    qs = PolicyDelivery.objects.filter(area_q(user, Perm.ENTERPRISE_VIEW, field="enterprise__area"))
+    if policy:
+        qs = qs.filter(policy__code=policy)
+    if uptake:
+        qs = qs.filter(uptake=uptake)
+    return (
+        _area_prefix(qs, area, field="enterprise__area")
+        .select_related("policy", "enterprise")
+        .order_by("-delivered_at", "-id")
+    )
+
+
 def policy_uptake(*, user: User) -> list[dict[str, Any]]:
     qs = PolicyDelivery.objects.filter(area_q(user, Perm.ENTERPRISE_VIEW, field="enterprise__area"))
     return list(

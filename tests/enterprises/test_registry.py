@@ -162,3 +162,26 @@ def test_generated_demo_codes_validate():
 
     rng = random.Random(1)
     assert all(creditcode.validate(creditcode.generate(rng, "990103")).ok for _ in range(50))
+
+
+def test_every_list_exports_and_only_for_exporters(econ_a, api_of, ent_user, make_user):
+    from apps.enterprises import services
+
+    services.commitment_file(
+        actor=ent_user,
+        data={"planned_date": "2020-02-20", "employees_returning": 5, "measures": ["masks"], "text": "承诺"},
+    )
+    client = api_of(econ_a)
+    for url in (
+        "/api/enterprises/commitments/export",
+        "/api/enterprises/power/export",
+        "/api/enterprises/deliveries/export",
+        "/api/hotline/tickets/export",
+    ):
+        response = client.get(url + "?format=csv")
+        assert response.status_code == 200, url
+    body = client.get("/api/enterprises/commitments/export?format=csv").content.decode("utf-8-sig")
+    assert "masks" in body and "partly" in body
+    assert client.get("/api/enterprises/deliveries").json()["items"] == []
+    district_officer = make_user("district_officer", "990101", username="viewer")
+    assert api_of(district_officer).get("/api/enterprises/commitments/export").status_code == 403
