@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 PERSONS ?= 20000
 SEED ?= 2020
 PYTEST_ARGS ?=
+# Two workers: CI machines have two cores. `make test PYTEST_WORKERS=0` runs in one process.
+PYTEST_WORKERS ?= 2
 
 .PHONY: demo setup test lint bench messages serve clean-demo
 
@@ -35,7 +37,7 @@ lint: setup
 
 test: lint
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=assets >/dev/null 2>&1 || true
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadfile) $(PYTEST_ARGS)
 
 bench: setup
 	bash bench/run.sh
