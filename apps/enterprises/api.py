@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from apps.accounts.choices import Perm
@@ -418,7 +418,7 @@ def enterprise_list(
 def enterprise_create(request: HttpRequest, body: EnterpriseIn) -> Any:
     data = body.dict()
     data["above_designated"] = "yes" if body.above_designated else "no"
-    return 201, services.enterprise_create(actor=_user(request), data=data, request=request)
+    return Status(201, services.enterprise_create(actor=_user(request), data=data, request=request))
 
 
 @router.get("/export")
@@ -578,7 +578,7 @@ def my_enterprise(request: HttpRequest) -> Any:
 @router.post("/mine/commitments", response={201: CommitmentOut})
 def commitment_file(request: HttpRequest, body: CommitmentIn) -> Any:
     """File a resumption commitment (变审批为承诺) for your own enterprise: accepted at once."""
-    return 201, services.commitment_file(actor=_user(request), data=body.dict(), request=request)
+    return Status(201, services.commitment_file(actor=_user(request), data=body.dict(), request=request))
 
 
 @router.get("/commitments", response=Page[CommitmentOut])
@@ -824,7 +824,7 @@ def enterprise_member(request: HttpRequest, enterprise_id: int, body: MemberIn) 
     if member is None:
         raise NotFound("user_not_found", "no such account")
     services.enterprise_member_link(actor=_user(request), enterprise=enterprise, user=member, request=request)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/{enterprise_id}/inspections", response=list[InspectionOut])
@@ -836,8 +836,11 @@ def inspection_list(request: HttpRequest, enterprise_id: int) -> Any:
 @router.post("/{enterprise_id}/inspections", response={201: InspectionOut})
 def inspection_create(request: HttpRequest, enterprise_id: int, body: InspectionIn) -> Any:
     enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
-    return 201, services.inspection_record(
-        actor=_user(request), enterprise=enterprise, data=body.dict(), request=request
+    return Status(
+        201,
+        services.inspection_record(
+            actor=_user(request), enterprise=enterprise, data=body.dict(), request=request
+        ),
     )
 
 
@@ -874,12 +877,15 @@ def enterprise_plan(request: HttpRequest, enterprise_id: int, body: TextIn) -> A
 @router.post("/{enterprise_id}/visits", response={201: VisitOut})
 def enterprise_visit(request: HttpRequest, enterprise_id: int, body: VisitIn) -> Any:
     enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
-    return 201, services.visit_record(
-        actor=_user(request),
-        enterprise=enterprise,
-        visited_on=body.visited_on,
-        notes=body.notes,
-        request=request,
+    return Status(
+        201,
+        services.visit_record(
+            actor=_user(request),
+            enterprise=enterprise,
+            visited_on=body.visited_on,
+            notes=body.notes,
+            request=request,
+        ),
     )
 
 
@@ -897,13 +903,16 @@ def enterprise_delivery(request: HttpRequest, enterprise_id: int, body: Delivery
     policy = Policy.objects.filter(pk=body.policy_id, active=True).first()
     if policy is None:
         raise NotFound("policy_not_found", "no such active policy")
-    return 201, services.policy_deliver(
-        actor=_user(request),
-        enterprise=enterprise,
-        policy=policy,
-        channel=body.channel,
-        note=body.note,
-        request=request,
+    return Status(
+        201,
+        services.policy_deliver(
+            actor=_user(request),
+            enterprise=enterprise,
+            policy=policy,
+            channel=body.channel,
+            note=body.note,
+            request=request,
+        ),
     )
 
 
@@ -918,7 +927,7 @@ def policy_list(request: HttpRequest, active: bool = False) -> Any:
 @policy_router.post("", response={201: PolicyOut})
 def policy_create(request: HttpRequest, body: PolicyIn) -> Any:
     """Add a policy; its rule is checked and every bad node is named by its path (core.policies)."""
-    return 201, services.policy_save(actor=_user(request), data=body.dict(), request=request)
+    return Status(201, services.policy_save(actor=_user(request), data=body.dict(), request=request))
 
 
 @policy_router.get("/{policy_id}", response=PolicyOut)
@@ -969,8 +978,9 @@ def ticket_create(request: HttpRequest, body: TicketIn) -> Any:
     enterprise = None
     if body.enterprise_id is not None:
         enterprise = selectors.enterprise_get(user=_user(request), pk=body.enterprise_id)
-    return 201, hotline.ticket_open(
-        actor=_user(request), data=body.dict(), enterprise=enterprise, request=request
+    return Status(
+        201,
+        hotline.ticket_open(actor=_user(request), data=body.dict(), enterprise=enterprise, request=request),
     )
 
 
