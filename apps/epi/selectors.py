@@ -93,15 +93,19 @@ def incidence(*, user: User, area: str = "") -> Incidence:
     return Incidence(first, local, imported)
 
 
-def reproduction(*, user: User, area: str = "", config: epi.RConfig | None = None) -> list[epi.REstimate]:
-    inc = incidence(user=user, area=area)
+def reproduction(
+    *, user: User, area: str = "", config: epi.RConfig | None = None, inc: Incidence | None = None
+) -> list[epi.REstimate]:
+    inc = inc or incidence(user=user, area=area)
     if len(inc.local) < 2:
         return []
     return epi.estimate_r(inc.local, inc.imported, config, start_date=inc.start)
 
 
-def projection(*, user: User, area: str = "", config: epi.RConfig | None = None) -> epi.Projection | None:
-    inc = incidence(user=user, area=area)
+def projection(
+    *, user: User, area: str = "", config: epi.RConfig | None = None, inc: Incidence | None = None
+) -> epi.Projection | None:
+    inc = inc or incidence(user=user, area=area)
     try:
         return epi.project_incidence(inc.local, inc.imported, config, start_date=inc.start)
     except ValueError:

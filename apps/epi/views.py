@@ -25,8 +25,9 @@ def _forbidden(request: HttpRequest) -> HttpResponse:
 def dashboard_data(user: Any, area: str) -> dict[str, Any]:
     """What the dashboard draws, as plain JSON (the API returns the same)."""
     curve = selectors.curve(user=user, area=area)
-    rt = selectors.reproduction(user=user, area=area)
-    proj = selectors.projection(user=user, area=area)
+    inc = selectors.incidence(user=user, area=area)
+    rt = selectors.reproduction(user=user, area=area, inc=inc)
+    proj = selectors.projection(user=user, area=area, inc=inc)
     delays = selectors.delays(user=user, area=area)
     return {
         "curve": [
