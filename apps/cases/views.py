@@ -63,14 +63,22 @@ def case_list(request: HttpRequest) -> HttpResponse:
         cluster=int(cluster) if cluster.isdigit() else None,
     )
     page = _page(request)
+    key = selectors.case_order_key(filters)
     qs = selectors.cases_list(user=request.user, filters=filters)  # type: ignore[arg-type]
-    rows = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    cursor = g.get("after", "")
+    if cursor:
+        qs = selectors.cases_after(qs, key, cursor)
+    else:
+        page = 1
+    rows = list(qs[: PAGE_SIZE + 1])
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("page", "after"):
+        query.pop(name, None)
     context = {
         "cases": rows[:PAGE_SIZE],
         "page": page,
         "has_next": len(rows) > PAGE_SIZE,
+        "next_cursor": selectors.case_cursor(rows[PAGE_SIZE - 1], key) if len(rows) > PAGE_SIZE else "",
         "query": query.urlencode(),
         "f": g,
         "classes": CaseClass.choices,

@@ -193,3 +193,27 @@ def test_an_epidemiologist_reports_a_case_and_links_it_from_the_pages(
     )
     assert case.infected_by.get().infector_id == first.pk
     assert client_of(officer_b).post("/cases/new/", {"person_id": person.pk}).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "filters", ["", f"reported_from={dt.date(2020, 1, 1)}", f"onset_from={dt.date(2020, 1, 1)}"]
+)
+def test_the_case_list_walks_every_case_once_page_by_page(
+    person_factory: Any, officer_a: Any, epi: Any, client_of: Any, filters: str, monkeypatch: Any
+) -> None:
+    import re
+
+    from apps.cases import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    cases = _cases(person_factory, officer_a, epi, 8)
+    Case.objects.filter(pk=cases[2].pk).update(reported_at=cases[5].reported_at)  # a tie in the sort key
+    client = client_of(epi)
+    url, seen = f"/cases/?{filters}", []
+    while url:
+        page = client.get(url).content.decode()
+        seen += [int(pk) for pk in re.findall(r'<tr>\s*<td><a href="/cases/(\d+)/">', page)]
+        nxt = re.search(r'href="(\?[^"]*after=[^"]*)"', page)
+        url = "/cases/" + nxt.group(1).replace("&amp;", "&") if nxt else ""
+    assert sorted(seen) == sorted(c.pk for c in cases) and len(seen) == 8
