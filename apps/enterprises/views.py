@@ -335,7 +335,10 @@ def policy_list(request: HttpRequest) -> HttpResponse:
         "enterprises/policies.html",
         {
             "policies": selectors.policies_list(),
-            "uptake": selectors.policy_uptake(user=user),
+            "uptake": [
+                {**u, "label": dict(Uptake.choices).get(u["uptake"], u["uptake"])}
+                for u in selectors.policy_uptake(user=user)
+            ],
             "categories": PolicyCategory.choices,
             "can_manage": can_manage,
             "errors": error_details,
@@ -446,6 +449,16 @@ def mine(request: HttpRequest) -> HttpResponse:
                     _("Ticket #%(id)s raised; reply due %(due)s.")
                     % {"id": ticket.pk, "due": timezone.localtime(ticket.due_at).strftime("%Y-%m-%d %H:%M")},
                 )
+            elif request.POST.get("action") == "status":
+                services.enterprise_status_set(
+                    actor=user,
+                    enterprise=enterprise,
+                    status=request.POST.get("status", ""),
+                    staff_share_back=_share(request.POST.get("staff_share_back")),
+                    capacity_used=_share(request.POST.get("capacity_used")),
+                    request=request,
+                )
+                messages.success(request, _("Saved."))
             elif request.POST.get("action") == "reasons":
                 services.reasons_set(
                     actor=user,

@@ -71,3 +71,20 @@ def test_detail_forms_record_reasons_and_visits(econ_a, client_of, ent_a):
     page = client.get(f"/enterprises/{ent_a.pk}/").content.decode()
     assert "走访" in page
     assert sorted(ent_a.reasons.values_list("reason", flat=True)) == ["labour", "orders"]
+
+
+def test_the_enterprise_reports_full_resumption_after_filing(ent_user, client_of, ent_a):
+    from apps.enterprises import services
+
+    client = client_of(ent_user)
+    assert (
+        "Report a change" not in client.get("/enterprises/mine/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+    services.commitment_file(
+        actor=ent_user,
+        data={"planned_date": "2020-02-20", "employees_returning": 10, "measures": ["masks"], "text": "承诺"},
+    )
+    client.post("/enterprises/mine/", {"action": "status", "status": "fully", "staff_share_back": "95"})
+    ent_a.refresh_from_db()
+    assert (ent_a.status, ent_a.staff_share_back) == ("fully", 0.95)
+    assert ent_a.status_changes.first().source == "enterprise"

@@ -210,3 +210,15 @@ def test_reason_counts_follow_status_reasons_and_moves(mixed, econ_a):
         for r in ent.reasons.values_list("reason", flat=True):
             live[r] = live.get(r, 0) + 1
     assert street == live
+
+
+def test_the_rebuild_command_recounts(mixed):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    ResumptionCell.objects.all().delete()
+    out = StringIO()
+    call_command("rebuild_economy_aggregates", stdout=out)
+    assert "resumption cells" in out.getvalue()
+    assert selectors.resumption_rates(user=mixed)[()].active == Enterprise.objects.count()
