@@ -71,3 +71,21 @@ def test_the_dashboard_is_scoped_and_forbidden_to_enterprise_users(econ_a, econ_
     assert api_of(econ_a).get("/api/enterprises/dashboard").json()["total"]["active"] == 1
     assert api_of(econ_b).get("/api/enterprises/dashboard").json()["total"] is None
     assert api_of(ent_user).get("/api/enterprises/dashboard").status_code == 403
+
+
+def test_ticket_delivery_and_power_lists_are_bounded(
+    econ_a, ent_user, api_of, categories, django_assert_max_num_queries
+):
+    for i in range(12):
+        hotline.ticket_open(actor=ent_user, data={"category": "tax", "title": f"t{i}", "description": "d"})
+    client = api_of(econ_a)
+    client.get("/api/hotline/tickets")
+    for url in (
+        "/api/hotline/tickets?page_size=100",
+        "/api/enterprises/deliveries",
+        "/api/enterprises/power/flags",
+        "/api/enterprises/commitments",
+        "/api/hotline/sla",
+    ):
+        with django_assert_max_num_queries(8):
+            assert client.get(url).status_code == 200, url
