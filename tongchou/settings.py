@@ -150,6 +150,16 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 if os.environ.get("TONGCHOU_TASKS_IMMEDIATE") == "1" or "pytest" in sys.modules:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
+# Periodic jobs (name: (django-tasks task, when)); `manage.py run_scheduler` enqueues them, `db_worker` runs them.
+# Times are local (Asia/Shanghai): codes and risk levels change at local midnight.
+TONGCHOU_SCHEDULE: dict[str, tuple[str, str]] = {
+    "codes_daily": ("apps.codes.tasks.recompute_all_codes", "daily 00:05"),
+    "risk_daily": ("apps.cases.tasks.recompute_clusters_and_risk", "daily 00:10"),
+    "projects_colours": ("apps.projects.tasks.refresh_project_colours", "daily 00:15"),
+    "scans_purge": ("apps.venues.tasks.purge_old_scans", "daily 03:00"),
+    "hotline_escalation": ("apps.enterprises.tasks.escalate_overdue_tickets", "every 5m"),
+}
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
