@@ -7,6 +7,17 @@ Each part runs in its own process against its own throw-away database: a tempora
 BENCH_DATABASE_URL points at a PostgreSQL server, a temporary database created on that server (and dropped
 afterwards; the database the URL names is never touched). Figures print as
 `RATIO <name> = <x.xx> (target >= <t>)`, measured against a baseline in the same run, and `FIGURE` lines.
+
+(a) Import: `persons_import` on a CSV (parsing, validation, encryption, keyed hashes, dedup, households, merge
+    candidates, audit) against a raw bulk insert of the same rows, already in their stored form, into an empty
+    table shaped like people_person (same columns and indexes): COPY on PostgreSQL, executemany on SQLite.
+    The ratio of rates must be >= 0.25. Also printed, without a target: the CSV text itself copied into an
+    unindexed text table (the strictest reading of "raw insert"). Sides are interleaved over --rounds rounds
+    and each side's best round counts, so a busy machine slows both alike.
+(b) Search: `persons_list(user=..., query=<ID number>)` on N generated persons: the query plan (it must use an
+    index on dedup_key) and the median latency, against a primary-key lookup in the same run.
+(c) `manage.py demo_city --persons N --only areas persons` into a fresh database: persons per second and the
+    time extrapolated to 1,000,000 (the issue asks for a few minutes).
 """
 
 from __future__ import annotations
