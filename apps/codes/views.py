@@ -127,14 +127,19 @@ def counts(request: HttpRequest) -> HttpResponse:
     if not has_perm_anywhere(request.user, Perm.CODE_VIEW):  # type: ignore[arg-type]
         return render(request, "error.html", {"error": {"message": "forbidden"}}, status=403)
     area = request.GET.get("area", "").strip()
-    level = 9 if len(area) >= 6 else 6
+    level = 12 if len(area) >= 9 else 9 if len(area) >= 6 else 6
     rows = selectors.colour_counts(user=request.user, area=area, level_digits=level)  # type: ignore[arg-type]
+    if not area and len(rows) == 1:
+        # A district officer sees one district: show its streets instead of a single shape.
+        area, level = str(rows[0]["area"]), 9
+        rows = selectors.colour_counts(user=request.user, area=area, level_digits=level)  # type: ignore[arg-type]
     names = dict(Area.objects.filter(code__in=[r["area"] for r in rows]).values_list("code", "name_zh"))
     fills = {}
     for r in rows:
         r["name"] = names.get(str(r["area"]), "")
-        worst = "red" if r["red"] else "yellow" if r["yellow"] else "green"
-        fills[str(r["area"])] = _FILL[worst]
+        # Shade by the share of non-green codes: 1% or more yellow, 5% or more red.
+        share = (int(r["yellow"]) + int(r["red"])) / max(int(r["total"]), 1)
+        fills[str(r["area"])] = _FILL["red" if share >= 0.05 else "yellow" if share >= 0.01 else "green"]
     shapes = Area.objects.filter(code__in=list(fills)).values_list("code", "name_zh", "boundary")
     svg = boundaries_svg(shapes, fills=fills, link="?area={code}")
     return render(request, "codes/counts.html", {"rows": rows, "area": area, "map": svg})

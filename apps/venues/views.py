@@ -46,6 +46,7 @@ def venue_list(request: HttpRequest) -> HttpResponse:
     # Map: districts shaded by how many venues each holds, in the user's scope.
     per_district = dict(
         selectors.venues_list(user=user, category=category)  # type: ignore[arg-type]
+        .order_by()  # the default ordering would split the groups by name
         .values_list("area_id")
         .annotate(n=Count("pk"))
         .values_list("area_id", "n")
@@ -53,10 +54,16 @@ def venue_list(request: HttpRequest) -> HttpResponse:
     counts: dict[str, int] = {}
     for code, n in per_district.items():
         counts[code[:6]] = counts.get(code[:6], 0) + n
+    if len(counts) == 1:
+        # One district in scope (a district officer): shade its streets instead.
+        counts = {}
+        for code, n in per_district.items():
+            if len(code) >= 9:
+                counts[code[:9]] = counts.get(code[:9], 0) + n
     top = max(counts.values(), default=0) or 1
     fills = {code: f"rgba(31,95,168,{0.15 + 0.75 * n / top:.2f})" for code, n in counts.items()}
     shapes = Area.objects.filter(code__in=list(counts)).values_list("code", "name_zh", "boundary")
-    context = {
+    context: dict[str, object] = {
         "venues": rows[:PAGE_SIZE],
         "has_next": len(rows) > PAGE_SIZE,
         "page": page,

@@ -195,3 +195,13 @@ def test_sign_in_codes_are_rate_limited(
     for _ in range(3):
         Client().post("/codes/signin/", {"phone": "13912340000", "step": "send"})
     assert len(sms) == 1
+
+
+def test_a_district_officer_sees_colour_counts_by_street(
+    person_factory: Any, officer_a: Any, client_of: Any
+) -> None:
+    for _ in range(2):
+        person_factory(actor=officer_a)
+    codes_recompute()
+    rows = client_of(officer_a).get("/codes/counts/").context["rows"]
+    assert [(r["area"], r["total"]) for r in rows] == [(COMMUNITY_A[:9], 2)]
