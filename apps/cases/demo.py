@@ -5,8 +5,8 @@ The simulation is a branching process in continuous time: R is 2.6 until the cit
 (when a third of the outbreak's planned size is infected), then 0.75; serial interval gamma(4.7, 2.9) as in the dashboard's default; 20 % of infections stay
 asymptomatic. The "earlies" improve over time (onset → visit from 4 to 1 day, report → isolation from 2
 days to hours), so the delay chart shows early getting earlier. An infection outside the household is
-a meeting at a venue: if the city already has scans, the infectee is someone scanned at the same venue
-within 30 minutes; otherwise the step records both scans itself, so tracing finds the real contacts.
+a meeting at a venue near the source's home (one of the city's venues, or demo venues when there are
+none): the step records both scans, so tracing finds the real contacts among everyone scanned there.
 """
 
 from __future__ import annotations
@@ -178,9 +178,10 @@ def run(ctx: DemoContext) -> dict[str, Any]:
             heapq.heappush(
                 events, (at + dt.timedelta(days=max(1.0, _gamma_days(rng, 4.7, 2.9))), counter, target)
             )
-    # A background of ordinary visits at the outbreak venues, so tracing also finds people who stayed well.
+    # A background of ordinary visits at the demo venues, so tracing also finds people who stayed well
+    # (a city with its own scans has that background already).
     everyone = [pk for pk, _, _ in people]
-    for _ in range(len(scans) * 3):
+    for _ in range(len(scans) * 3 if own_venues else 0):
         venue = rng.choice(venues)[0] if venues else None
         if venue is None:
             break
