@@ -139,7 +139,7 @@ def test_the_lab_page_imports_a_file_and_pages_render(
 
     person = person_factory(actor=officer_a, area_code=COMMUNITY_A)
     doc = person_plain(person)["doc_number"]
-    data = f"样本编号,采样时间,检测结果,身份证号\nS9,{timezone.localdate()} 08:00,阳性,{doc}\n".encode()
+    data = f"样本编号,采样时间,检测结果,身份证号\nS9,{timezone.localdate() - dt.timedelta(days=1)} 08:00,阳性,{doc}\n".encode()
     client = client_of(epi)
     response = client.post("/cases/labs/", {"lab": "一院", "file": SimpleUploadedFile("r.csv", data)})
     assert (
