@@ -11,3 +11,8 @@ class CasesConfig(AppConfig):
         from apps.codes import facts
 
         facts.register(case_facts)
+
+        from apps.cases.history import case_history
+        from apps.people import history
+
+        history.register(case_history)

@@ -15,6 +15,7 @@ from apps.common.errors import NotFound, ServiceError, ValidationFailed
 from apps.people import selectors, services
 from apps.people.exports import persons_export
 from apps.people.forms import ImportForm, PersonForm
+from apps.people.history import person_history
 
 PAGE_SIZE = 50
 
@@ -59,7 +60,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except ServiceError as exc:
         return _error_page(request, exc)
     members = selectors.household_members(user=request.user, person=person)  # type: ignore[arg-type]
-    return render(request, "people/detail.html", {"person": person, "members": members})
+    events = person_history(user=request.user, person=person)
+    return render(request, "people/detail.html", {"person": person, "members": members, "history": events})
 
 
 @login_required
