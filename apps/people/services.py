@@ -254,12 +254,22 @@ def persons_import(
         audit_record(actor=actor, action=AuditAction.IMPORT, obj=batch, object_repr=filename[:200],
                      after={"created": created, "existing": batch.existing_rows, "errors": batch.error_rows},
                      request=request)
-        keys, new_ids = list(seen), []
-        for start in range(0, len(keys), 5000):  # SQLite allows at most 32,766 parameters in one statement
-            chunk = keys[start : start + 5000]
-            new_ids += Person.objects.filter(created_at=now, dedup_key__in=chunk).values_list("pk", flat=True)
-        merge_candidates_find(person_ids=new_ids)
+        merge_candidates_find(person_ids=_created_ids(list(seen), now))
     return batch
+
+
+def _created_ids(keys: list[str], now: dt.datetime) -> list[int]:
+    """Ids of the persons with these dedup keys that this import created (their created_at is its `now`)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # one array parameter, not 5,000 placeholders per statement
+            cursor.execute(f"SELECT id FROM {Person._meta.db_table} WHERE dedup_key = ANY(%s) AND created_at = %s",
+                           [keys, now])
+            return [row[0] for row in cursor.fetchall()]
+    new_ids: list[int] = []
+    for start in range(0, len(keys), 5000):  # SQLite allows at most 32,766 parameters in one statement
+        chunk = keys[start : start + 5000]
+        new_ids += Person.objects.filter(created_at=now, dedup_key__in=chunk).values_list("pk", flat=True)
+    return new_ids
 
 
 PERSON_COLUMNS = (
@@ -279,6 +289,11 @@ def persons_bulk_insert(stored: list[dict[str, Any]], *, households: list[str]) 
         )
     ids: dict[str, int] = {}
     ref_list = list(refs)
+    if connection.vendor == "postgresql" and ref_list:
+        with connection.cursor() as cursor:  # one array parameter instead of thousands of placeholders
+            cursor.execute(f"SELECT ref, id FROM {Household._meta.db_table} WHERE ref = ANY(%s)", [ref_list])
+            ids.update(cursor.fetchall())
+        ref_list = []
     for start in range(0, len(ref_list), 5000):
         ids.update(Household.objects.filter(ref__in=ref_list[start : start + 5000]).values_list("ref", "pk"))
     rows = []
@@ -302,18 +317,23 @@ def merge_candidates_find(*, person_ids: list[int]) -> int:
     """
     table = Person._meta.db_table
     created = 0
-    for start in range(0, len(person_ids), 1000):
-        chunk = person_ids[start : start + 1000]
-        marks = ", ".join(["%s"] * len(chunk))
+    pg = connection.vendor == "postgresql"
+    # PostgreSQL takes the whole chunk as one array parameter (= ANY(%s)): no per-id placeholder to build and
+    # parse client-side; SQLite needs one placeholder per id and caps a statement at 32,766 of them.
+    size = 10_000 if pg else 1000
+    for start in range(0, len(person_ids), size):
+        chunk = person_ids[start : start + size]
+        in_chunk = "= ANY(%s)" if pg else "IN ({})".format(", ".join(["%s"] * len(chunk)))
+        params = [chunk, chunk] if pg else [*chunk, *chunk]
         # CROSS JOIN makes SQLite keep `a` (the chunk) as the outer loop. Merged persons are dropped in
         # Python, not in SQL: without fresh statistics (rows inserted by this very transaction) both SQLite
         # and PostgreSQL would start from the merged_into index, where every active person is NULL: a full
         # scan per chunk (93 s for 20,000 imported rows on SQLite, minutes on PostgreSQL).
         sql = (
-            f"SELECT a.id, b.id, b.merged_into_id, 1 FROM {table} a CROSS JOIN {table} b WHERE a.id IN ({marks})"
+            f"SELECT a.id, b.id, b.merged_into_id, 1 FROM {table} a CROSS JOIN {table} b WHERE a.id {in_chunk}"
             f" AND b.name_hash = a.name_hash AND b.birth_date = a.birth_date AND b.id <> a.id"
             f" UNION ALL SELECT a.id, b.id, b.merged_into_id, 2 FROM {table} a CROSS JOIN {table} b"
-            f" WHERE a.id IN ({marks}) AND a.phone_hash <> '' AND b.phone_hash = a.phone_hash"
+            f" WHERE a.id {in_chunk} AND a.phone_hash <> '' AND b.phone_hash = a.phone_hash"
             f" AND b.name_hash = a.name_hash AND b.id <> a.id"
         )
         with transaction.atomic(), connection.cursor() as cursor:
@@ -322,7 +342,7 @@ def merge_candidates_find(*, person_ids: list[int]) -> int:
                 # sorting whole-table scans: insist on the index lookups for this one statement.
                 for setting in _INDEX_LOOKUPS_ONLY:
                     cursor.execute(f"SET LOCAL {setting} = off")
-            cursor.execute(sql, [*chunk, *chunk])
+            cursor.execute(sql, params)
             found = [(a, b, kind) for a, b, merged, kind in cursor.fetchall() if merged is None]
             if connection.vendor == "postgresql":
                 for setting in _INDEX_LOOKUPS_ONLY:
