@@ -48,7 +48,8 @@ class Neighbourhood:
 
     scans: dict[int, tuple[int, int, int, int]] = dataclasses.field(default_factory=dict)
     household_of: dict[int, int] = dataclasses.field(default_factory=dict)
-    households_loaded: set[int] = dataclasses.field(default_factory=set)
+    households_loaded: set[int] = dataclasses.field(default_factory=set)  # household ids
+    persons_looked_up: set[int] = dataclasses.field(default_factory=set)  # person ids, never mixed with those
     manifest: dict[tuple[str, int], tracing.ManifestEntry] = dataclasses.field(default_factory=dict)
 
     def index(self) -> tracing.ScanIndex:
@@ -116,7 +117,9 @@ def load_around(
         spans[venue] = (min(lo, t), max(hi, t))
     for chunk in _chunks([(v, lo, hi) for v, (lo, hi) in sorted(spans.items())], RANGES_PER_QUERY):
         _add_scans(nb, _scans_in_ranges("venue_id", chunk, window_seconds, fields))
-    new = [p for p in persons if p not in nb.household_of and p not in nb.households_loaded]
+    # Person ids and household ids are separate key spaces: a person whose pk happens to equal a loaded
+    # household's id still needs their own household looked up.
+    new = [p for p in persons if p not in nb.household_of and p not in nb.persons_looked_up]
     household_ids: set[int] = set()
     for chunk in _chunks(new):
         household_ids |= set(
@@ -131,7 +134,7 @@ def load_around(
         ).values_list("pk", "household_id"):
             nb.household_of[pk] = household
     nb.households_loaded |= household_ids
-    nb.households_loaded |= set(persons)
+    nb.persons_looked_up |= set(persons)
     trip_ids: set[int] = set()
     for chunk in _chunks(persons):
         trip_ids |= set(TripPassenger.objects.filter(person_id__in=chunk).values_list("trip_id", flat=True))

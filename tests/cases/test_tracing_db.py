@@ -12,7 +12,7 @@ from django.utils import timezone
 from apps.cases import services, tracing
 from apps.cases.choices import CaseStatus, ContactStatus
 from apps.cases.models import Case, Contact, FollowUp, TransmissionLink, Trip, TripPassenger
-from apps.people.models import Person
+from apps.people.models import Household, Person
 from apps.venues.models import Scan, Venue
 from core import tracing as core
 from tests.factories import COMMUNITY_A
@@ -98,6 +98,50 @@ def test_tracing_from_the_database_equals_the_oracle(
     assert close == expected_close
     assert secondary == expected_secondary
     assert close, "the generated town should give this case contacts"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("collision", ["case_person_id", "close_contact_id"])
+def test_households_are_traced_whatever_the_person_and_household_ids(
+    person_factory: Any, officer_a: Any, epi: Any, collision: str
+) -> None:
+    """Person ids and household ids are different key spaces. Force the two collisions that once hid a
+    close contact's household (and so its housemates as secondary contacts) depending on which ids the
+    database happened to hand out: the close contact's household id equal to the case's person id, and
+    the close contact's person id equal to the case's household id."""
+    case_person, close_person, housemate = (
+        person_factory(actor=officer_a, area_code=COMMUNITY_A) for _ in range(3)
+    )
+    far = 10**9 + case_person.pk  # an id no person or household of this test has
+    if collision == "case_person_id":
+        close_household_pk = case_person.pk
+    else:
+        close_household_pk = far + 1
+        case_household = Household.objects.create(pk=close_person.pk, ref="HC", area_id=COMMUNITY_A)
+        Person.objects.filter(pk=case_person.pk).update(household=case_household)
+    close_household = Household.objects.create(pk=close_household_pk, ref="HX", area_id=COMMUNITY_A)
+    Person.objects.filter(pk__in=[close_person.pk, housemate.pk]).update(household=close_household)
+    venue = Venue.objects.create(name="V", category="supermarket", area_id=COMMUNITY_A)
+    at = T0 + dt.timedelta(days=2)
+    Scan.objects.bulk_create(
+        [
+            Scan(person=case_person, venue=venue, scanned_at=at, client_id="c"),
+            Scan(person=close_person, venue=venue, scanned_at=at + dt.timedelta(minutes=10), client_id="x"),
+        ]
+    )
+    case = services.case_report(
+        actor=epi,
+        person=case_person,
+        status=CaseStatus.SUSPECTED,
+        onset_date=(T0 + dt.timedelta(days=3)).date(),
+    )
+    params = core.TracingParams(now=int((T0 + dt.timedelta(days=6)).timestamp()))
+    _, close, secondary = tracing.find_contacts(case, params)
+    assert [c.person_id for c in close] == [close_person.pk]
+    assert [(c.person_id, [e.kind for e in c.evidence]) for c in secondary] == [
+        (housemate.pk, [core.ContactKind.HOUSEHOLD])
+    ]
+    assert (close, secondary) == _oracle(case, params)
 
 
 @pytest.mark.django_db
