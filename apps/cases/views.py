@@ -17,19 +17,9 @@ from apps.cases.choices import CaseClass, CaseStatus, ContactStatus, Origin
 from apps.cases.models import Contact, LabBatch
 from apps.cases.tracing import trace_case
 from apps.common.errors import Forbidden, NotFound, ServiceError
+from apps.common.views import error_page, page_number
 
 PAGE_SIZE = 50
-
-
-def _error_page(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    return render(request, "error.html", {"error": exc}, status=exc.status)
-
-
-def _page(request: HttpRequest) -> int:
-    try:
-        return max(int(request.GET.get("page", "1")), 1)
-    except ValueError:
-        return 1
 
 
 def _day(request: HttpRequest, name: str) -> dt.date | None:
@@ -62,7 +52,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         onset_to=_day(request, "onset_to"),
         cluster=int(cluster) if cluster.isdigit() else None,
     )
-    page = _page(request)
+    page = page_number(request)
     key = selectors.case_order_key(filters)
     qs = selectors.cases_list(user=request.user, filters=filters)  # type: ignore[arg-type]
     cursor = g.get("after", "")
@@ -97,7 +87,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         case = selectors.case_get(user=request.user, pk=pk)  # type: ignore[arg-type]
     except ServiceError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     contacts = list(selectors.contacts_of_case(case=case)[:500])
     context = {
         "case": case,
@@ -130,7 +120,7 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         )
     except ServiceError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     return redirect("cases:detail", pk=pk)
 
 
@@ -155,7 +145,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
             request=request,
         )
     except ServiceError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -177,7 +167,7 @@ def case_link(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         )
     except ServiceError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     return redirect("cases:detail", pk=pk)
 
 
@@ -190,7 +180,7 @@ def case_trace(request: HttpRequest, pk: int) -> HttpResponse:
             raise Forbidden("forbidden", "you may not trace this case")
         trace_case(case)
     except ServiceError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     return redirect("cases:detail", pk=pk)
 
 
@@ -198,7 +188,7 @@ def case_trace(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", ContactStatus.SUGGESTED)
     case = request.GET.get("case", "")
-    page = _page(request)
+    page = page_number(request)
     qs = selectors.contact_suggestions(
         user=request.user, status=status, case=int(case) if case.isdigit() else None
     )  # type: ignore[arg-type]
@@ -236,7 +226,7 @@ def contact_decide(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         )
     except ServiceError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     if not request.htmx:  # type: ignore[attr-defined]
         return redirect(request.POST.get("next") or "cases:contacts")
     # The code was recomputed after commit: the row shows the new colour at once.
@@ -258,7 +248,7 @@ def contact_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def cluster_list(request: HttpRequest) -> HttpResponse:
     area = request.GET.get("area", "").strip()
-    page = _page(request)
+    page = page_number(request)
     qs = selectors.clusters_list(user=request.user, area=area)  # type: ignore[arg-type]
     rows = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
     clusters = rows[:PAGE_SIZE]
@@ -279,7 +269,7 @@ def cluster_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def lab_import(request: HttpRequest) -> HttpResponse:
     if not has_perm_anywhere(request.user, Perm.LAB_IMPORT):  # type: ignore[arg-type]
-        return _error_page(request, Forbidden("forbidden", "you may not import lab results"))
+        return error_page(request, Forbidden("forbidden", "you may not import lab results"))
     batch = None
     error: ServiceError | None = None
     if request.method == "POST" and request.FILES.get("file"):

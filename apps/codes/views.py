@@ -20,16 +20,13 @@ from apps.accounts.scoping import has_perm_anywhere
 from apps.codes import selectors, services
 from apps.codes.choices import RiskLevel
 from apps.common.errors import ServiceError
+from apps.common.views import error_page
 from apps.geo.models import Area
 from apps.geo.svg import boundaries_svg
 from apps.people.models import Person
 
 QR_COLOURS = {"green": "#1e8e3e", "yellow": "#a67c00", "red": "#c5221f"}
 _FILL = {"green": "#cde8d4", "yellow": "#fbe7a1", "red": "#f4b4b1"}
-
-
-def _error_page(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    return render(request, "error.html", {"error": exc}, status=exc.status)
 
 
 def qr_svg(text: str, colour: str) -> SafeString:
@@ -150,7 +147,7 @@ def person_code(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         code = selectors.code_of_person(user=request.user, person_id=pk)  # type: ignore[arg-type]
     except ServiceError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     overrides = code.person.code_overrides.select_related("requested_by", "decided_by").order_by(
         "-requested_at"
     )[:20]
@@ -183,7 +180,7 @@ def override_new(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         )
     except ServiceError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     return redirect("codes:person", pk=pk)
 
 
@@ -206,7 +203,7 @@ def override_decide(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         )
     except ServiceError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     return redirect("codes:overrides")
 
 

@@ -17,6 +17,7 @@ from apps.accounts.choices import Perm
 from apps.accounts.models import User
 from apps.accounts.scoping import has_perm_anywhere, has_perm_at
 from apps.common.errors import Forbidden, NotFound, ServiceError, ValidationFailed
+from apps.common.views import error_page, page_number
 from apps.enterprises import dashboard, hotline, selectors, services
 from apps.enterprises.api import enterprises_export
 from apps.enterprises.choices import (
@@ -43,17 +44,6 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _error_page(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    return render(request, "error.html", {"error": exc}, status=exc.status)
-
-
-def _page(request: HttpRequest) -> int:
-    try:
-        return max(int(request.GET.get("page", "1")), 1)
-    except ValueError:
-        return 1
-
-
 def _slice(qs: Any, page: int) -> tuple[list[Any], bool]:
     rows = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
@@ -75,7 +65,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     ):
         return redirect("enterprises:mine")
     f = {k: request.GET.get(k, "").strip() for k in FILTERS}
-    page = _page(request)
+    page = page_number(request)
     qs = selectors.enterprises_list(
         user=_user(request),
         query=f["q"],
@@ -107,7 +97,7 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
     try:
         return enterprises_export(_user(request), request, f, request.GET.get("format", "csv"))
     except ServiceError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
 
 
 @login_required
@@ -116,7 +106,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         enterprise = selectors.enterprise_get(user=user, pk=pk)
     except ServiceError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     context = {
         "e": enterprise,
         **_choices(),
@@ -273,7 +263,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 def nonresumed(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     f = {k: request.GET.get(k, "").strip() for k in ("reason", "area", "liaison")}
-    page = _page(request)
+    page = page_number(request)
     qs = selectors.nonresumed_list(
         user=user,
         reason=f["reason"],
@@ -305,7 +295,7 @@ def nonresumed(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def power_flags(request: HttpRequest) -> HttpResponse:
-    page = _page(request)
+    page = page_number(request)
     rows, has_next = _slice(
         selectors.power_flags(user=_user(request), area=request.GET.get("area", "")), page
     )
@@ -319,7 +309,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
     error_details: list[dict[str, Any]] = []
     if request.method == "POST":
         if not can_manage:
-            return _error_page(request, Forbidden("forbidden", _("Your role may not manage policies.")))
+            return error_page(request, Forbidden("forbidden", _("Your role may not manage policies.")))
         try:
             rule = json.loads(request.POST.get("rule") or "{}")
             services.policy_save(actor=user, data={**request.POST.dict(), "rule": rule}, request=request)
@@ -354,7 +344,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def ticket_list(request: HttpRequest) -> HttpResponse:
     f = {k: request.GET.get(k, "").strip() for k in ("status", "department", "level", "area")}
-    page = _page(request)
+    page = page_number(request)
     qs = selectors.tickets_list(
         user=_user(request),
         status=f["status"],
@@ -412,7 +402,7 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if request.method == "POST":
             messages.error(request, _message(exc))
             return redirect("enterprises:ticket", pk=pk)
-        return _error_page(request, exc)
+        return error_page(request, exc)
     is_member = EnterpriseMember.objects.filter(user_id=user.pk, enterprise_id=ticket.enterprise_id).exists()
     return render(
         request,
@@ -436,7 +426,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     try:
         enterprise = services.enterprise_of(user)
     except ServiceError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     errors: list[dict[str, Any]] = []
     form: dict[str, Any] = {}
     if request.method == "POST":
@@ -505,7 +495,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 def economy_dashboard(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not has_perm_anywhere(user, Perm.ECONOMY_DASHBOARD):
-        return _error_page(
+        return error_page(
             request, Forbidden("forbidden", _("Your role does not see the economic dashboard."))
         )
     data = dashboard.dashboard_data(user=user)

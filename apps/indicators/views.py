@@ -14,6 +14,7 @@ from django.utils import timezone
 from apps.accounts.choices import Perm
 from apps.accounts.scoping import has_perm_anywhere
 from apps.common.errors import ServiceError
+from apps.common.views import error_page
 from apps.indicators import selectors, services
 from apps.indicators.exports import progress_export
 from core import dekad as dk
@@ -61,7 +62,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     try:
         indicator = selectors.indicator_get(code=code)
     except ServiceError as exc:
-        return render(request, "error.html", {"error": exc}, status=exc.status)
+        return error_page(request, exc)
     period = _period(request)
     ranking = selectors.indicator_ranking(user=request.user, indicator=code, period=period)  # type: ignore[arg-type]
     series = selectors.indicator_series(user=request.user, indicator=indicator, year=period.year)  # type: ignore[arg-type]
@@ -133,4 +134,4 @@ def export(request: HttpRequest) -> HttpResponse:
             request=request,
         )
     except ServiceError as exc:
-        return render(request, "error.html", {"error": exc}, status=exc.status)
+        return error_page(request, exc)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.choices import Perm
 from apps.accounts.scoping import has_perm_anywhere
 from apps.common.errors import NotFound, ServiceError, ValidationFailed
+from apps.common.views import error_page, int_param
 from apps.people import selectors, services
 from apps.people.exports import persons_export
 from apps.people.forms import ImportForm, PersonForm
@@ -20,23 +21,12 @@ from apps.people.history import person_history
 PAGE_SIZE = 50
 
 
-def _error_page(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    return render(request, "error.html", {"error": exc}, status=exc.status)
-
-
-def _int_param(request: HttpRequest, name: str, default: int, low: int, high: int) -> int:
-    try:
-        return min(max(int(request.GET.get(name, default)), low), high)
-    except ValueError:
-        return default
-
-
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     area = request.GET.get("area", "").strip()
-    page = _int_param(request, "page", 1, 1, 1_000_000)
-    size = _int_param(request, "page_size", PAGE_SIZE, 10, 500)
+    page = int_param(request, "page", 1, 1, 1_000_000)
+    size = int_param(request, "page_size", PAGE_SIZE, 10, 500)
     qs = selectors.persons_list(user=request.user, query=query, area=area)  # type: ignore[arg-type]
     rows = list(qs[(page - 1) * size : page * size + 1])
     context = {
@@ -58,7 +48,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         person = selectors.person_get(user=request.user, pk=pk)  # type: ignore[arg-type]
     except ServiceError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     members = selectors.household_members(user=request.user, person=person)  # type: ignore[arg-type]
     events = person_history(user=request.user, person=person)
     return render(request, "people/detail.html", {"person": person, "members": members, "history": events})
@@ -77,7 +67,7 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         )
     except ServiceError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     return render(request, "people/_revealed.html", {"person": person, "values": values})
 
 
@@ -124,7 +114,7 @@ def person_export(request: HttpRequest) -> HttpResponse:
             request=request,
         )
     except ServiceError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
 
 
 @login_required
@@ -132,7 +122,7 @@ def merge_candidates(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         candidate = selectors.merge_candidates_open(user=request.user).filter(pk=request.POST.get("candidate") or 0).first()  # type: ignore[arg-type]
         if candidate is None:
-            return _error_page(request, NotFound("candidate_not_found", "no such open duplicate in your jurisdiction"))
+            return error_page(request, NotFound("candidate_not_found", "no such open duplicate in your jurisdiction"))
         pair = {candidate.person_a_id: candidate.person_a, candidate.person_b_id: candidate.person_b}
         try:
             if request.POST.get("action") == "dismiss":
@@ -144,9 +134,9 @@ def merge_candidates(request: HttpRequest) -> HttpResponse:
                 loser_id = next(pk for pk in pair if pk != winner_id)
                 services.person_merge(actor=request.user, winner=pair[winner_id], loser=pair[loser_id], request=request)  # type: ignore[arg-type]
         except ValueError:
-            return _error_page(request, ValidationFailed("bad_winner", "the record to keep must be one of the pair"))
+            return error_page(request, ValidationFailed("bad_winner", "the record to keep must be one of the pair"))
         except ServiceError as exc:
-            return _error_page(request, exc)
+            return error_page(request, exc)
         return redirect("people:merge")
     candidates = selectors.merge_candidates_open(user=request.user)[:100]  # type: ignore[arg-type]
     return render(request, "people/merge.html", {"candidates": candidates})

@@ -12,6 +12,7 @@ from django.utils import timezone
 from apps.accounts.choices import Perm
 from apps.accounts.scoping import has_perm_anywhere
 from apps.common.errors import ServiceError
+from apps.common.views import error_page
 from apps.prices import selectors, services
 from apps.prices.exports import prices_export
 
@@ -37,7 +38,7 @@ def item_detail(request: HttpRequest, code: str) -> HttpResponse:
     try:
         item = selectors.item_get(code=code)
     except ServiceError as exc:
-        return render(request, "error.html", {"error": exc}, status=exc.status)
+        return error_page(request, exc)
     market = request.GET.get("market", "").strip()
     try:
         days = min(max(int(request.GET.get("days", "30")), 7), 366)
@@ -109,4 +110,4 @@ def export(request: HttpRequest) -> HttpResponse:
             request=request,
         )
     except ServiceError as exc:
-        return render(request, "error.html", {"error": exc}, status=exc.status)
+        return error_page(request, exc)

@@ -13,16 +13,13 @@ from django.views.decorators.http import require_POST
 from apps.accounts.choices import Perm
 from apps.accounts.scoping import grant_prefixes, has_perm_anywhere, has_perm_at
 from apps.common.errors import NotFound, ServiceError, ValidationFailed
+from apps.common.views import error_page
 from apps.projects import selectors, services
 from apps.projects.choices import Colour, Stage
 from apps.projects.exports import projects_export
 from apps.projects.models import ColourSettings
 
 PAGE_SIZE = 50
-
-
-def _error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    return render(request, "error.html", {"error": exc}, status=exc.status)
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
@@ -60,7 +57,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         project = selectors.project_get(user=request.user, pk=pk)  # type: ignore[arg-type]
     except ServiceError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     context = {
         "project": project,
         "milestones": list(project.milestones.all()),
@@ -92,9 +89,9 @@ def project_progress(request: HttpRequest, pk: int) -> HttpResponse:
             data = {k: request.POST[k] for k in ("stage", "investment_completed") if request.POST.get(k)}
             services.project_update(actor=request.user, project=project, data=data, request=request)  # type: ignore[arg-type]
     except ValueError:
-        return _error(request, ValidationFailed("invalid_date", "dates are YYYY-MM-DD"))
+        return error_page(request, ValidationFailed("invalid_date", "dates are YYYY-MM-DD"))
     except ServiceError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     return redirect("projects:detail", pk=pk)
 
 
@@ -108,7 +105,7 @@ def project_export(request: HttpRequest) -> HttpResponse:
             request=request,
         )
     except ServiceError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
 
 
 @login_required
@@ -238,7 +235,7 @@ def milestone_new(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         )
     except ValueError:
-        return _error(request, ValidationFailed("invalid_date", "dates are YYYY-MM-DD"))
+        return error_page(request, ValidationFailed("invalid_date", "dates are YYYY-MM-DD"))
     except ServiceError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     return redirect("projects:detail", pk=pk)

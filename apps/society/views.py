@@ -12,22 +12,12 @@ from django.views.decorators.http import require_POST
 from apps.accounts.choices import Perm
 from apps.accounts.scoping import has_perm_anywhere, has_perm_at
 from apps.common.errors import ServiceError, ValidationFailed
+from apps.common.views import error_page, page_number
 from apps.society import selectors, services
 from apps.society.choices import DISPUTE_TRANSITIONS, DisputeKind, DisputeStatus, SchoolLevel
 from apps.society.exports import disputes_export, schools_export
 
 PAGE_SIZE = 50
-
-
-def _error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    return render(request, "error.html", {"error": exc}, status=exc.status)
-
-
-def _page(request: HttpRequest) -> int:
-    try:
-        return max(int(request.GET.get("page", "1")), 1)
-    except ValueError:
-        return 1
 
 
 def _date(text: str) -> dt.date | None:
@@ -44,7 +34,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
     if not has_perm_anywhere(request.user, Perm.SCHOOL_VIEW):  # type: ignore[arg-type]
         return render(request, "403.html", status=403)
     filters = {k: request.GET.get(k, "").strip() for k in ("area", "level", "readiness", "query")}
-    page = _page(request)
+    page = page_number(request)
     rows = list(
         selectors.schools_list(user=request.user, **filters)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1]
     )  # type: ignore[arg-type]
@@ -87,7 +77,7 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 services.school_update(actor=request.user, school=school, data=data, request=request)  # type: ignore[arg-type]
             return redirect("society:school", pk=pk)
     except ServiceError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     return render(
         request,
         "society/school.html",
@@ -107,7 +97,7 @@ def school_export(request: HttpRequest) -> HttpResponse:
             user=request.user, filters=filters, fmt=request.GET.get("format", "csv"), request=request
         )  # type: ignore[arg-type]
     except ServiceError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
 
 
 @login_required
@@ -115,7 +105,7 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
     if not has_perm_anywhere(request.user, Perm.DISPUTE_VIEW):  # type: ignore[arg-type]
         return render(request, "403.html", status=403)
     filters = {k: request.GET.get(k, "").strip() for k in ("area", "kind", "status", "party")}
-    page = _page(request)
+    page = page_number(request)
     rows = list(
         selectors.disputes_list(user=request.user, **filters)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1]
     )  # type: ignore[arg-type]
@@ -168,7 +158,7 @@ def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         dispute = selectors.dispute_get(user=request.user, pk=pk)  # type: ignore[arg-type]
     except ServiceError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     return render(
         request,
         "society/dispute.html",
@@ -194,7 +184,7 @@ def dispute_transition(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         )
     except ServiceError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     return redirect("society:dispute", pk=pk)
 
 
@@ -210,7 +200,7 @@ def dispute_reveal(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         )
     except ServiceError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)
     return render(request, "society/_revealed.html", {"values": values})
 
 
@@ -222,4 +212,4 @@ def dispute_export(request: HttpRequest) -> HttpResponse:
             user=request.user, filters=filters, fmt=request.GET.get("format", "csv"), request=request
         )  # type: ignore[arg-type]
     except ServiceError as exc:
-        return _error(request, exc)
+        return error_page(request, exc)

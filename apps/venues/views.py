@@ -15,6 +15,7 @@ from apps.accounts.choices import Perm
 from apps.accounts.scoping import has_perm_anywhere
 from apps.codes.views import qr_svg
 from apps.common.errors import ServiceError
+from apps.common.views import error_page, page_number
 from apps.geo.models import Area
 from apps.geo.svg import boundaries_svg
 from apps.venues import selectors, services
@@ -23,24 +24,13 @@ from apps.venues.choices import AlertStatus, VenueCategory
 PAGE_SIZE = 50
 
 
-def _error_page(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    return render(request, "error.html", {"error": exc}, status=exc.status)
-
-
-def _page(request: HttpRequest) -> int:
-    try:
-        return max(int(request.GET.get("page", 1)), 1)
-    except ValueError:
-        return 1
-
-
 @login_required
 def venue_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     area = request.GET.get("area", "").strip()
     category = request.GET.get("category", "")
     query = request.GET.get("q", "").strip()
-    page = _page(request)
+    page = page_number(request)
     qs = selectors.venues_list(user=user, area=area, category=category, query=query)  # type: ignore[arg-type]
     rows = list(qs.select_related("area")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
     # Map: districts shaded by how many venues each holds, in the user's scope.
@@ -88,7 +78,7 @@ def venue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         venue = selectors.venue_get(user=request.user, pk=pk)  # type: ignore[arg-type]
     except ServiceError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     code = services.venue_qr_text(venue=venue)
     scans = selectors.scans_list(user=request.user, venue_id=venue.pk)[:100]  # type: ignore[arg-type]
     return render(
@@ -105,7 +95,7 @@ def scan_log(request: HttpRequest) -> HttpResponse:
         return int(value) if value.isdigit() else None
 
     venue_id, person_id = as_int("venue"), as_int("person")
-    page = _page(request)
+    page = page_number(request)
     qs = selectors.scans_list(user=request.user, venue_id=venue_id, person_id=person_id)  # type: ignore[arg-type]
     rows = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
     return render(
@@ -124,7 +114,7 @@ def scan_log(request: HttpRequest) -> HttpResponse:
 @login_required
 def alert_inbox(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", AlertStatus.OPEN)
-    page = _page(request)
+    page = page_number(request)
     qs = selectors.alerts_list(user=request.user, status=status)  # type: ignore[arg-type]
     rows = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
     return render(
@@ -147,7 +137,7 @@ def alert_handle(request: HttpRequest, pk: int) -> HttpResponse:
         alert = selectors.alert_get(user=request.user, pk=pk)  # type: ignore[arg-type]
         services.alert_acknowledge(actor=request.user, alert=alert, close=request.POST.get("close") == "1")  # type: ignore[arg-type]
     except ServiceError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     return redirect("venues:alerts")
 
 
