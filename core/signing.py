@@ -38,6 +38,7 @@ sig, envelope.slice(0, 4 + L + P))`` with the key imported as ``"raw"``.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import hashlib
 import re
@@ -48,14 +49,16 @@ from datetime import UTC, datetime
 from typing import Final
 
 import cbor2
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from nacl.bindings import crypto_sign_open
+from nacl.exceptions import BadSignatureError
 
 from core.coderules import Colour
 
 ENVELOPE_VERSION: Final = 1
 SIGNATURE_SIZE: Final = 64
+PUBLIC_KEY_SIZE: Final = 32
 MAX_PAYLOAD: Final = 1024
 MAX_REF_CHARS: Final = 64
 
@@ -406,25 +409,39 @@ def _verdict(status: VerdictStatus, payload: CodePayload | None, detail: str = "
     return Verdict(status, zh, en, payload, detail)
 
 
-# Loaded public keys by their raw bytes (not by kid: a caller's mapping could bind a kid to other
-# bytes). Loading costs about as much as a verification, so it is done once per key.
-_PUBLIC_KEYS: dict[bytes, Ed25519PublicKey | None] = {}
-_PUBLIC_KEYS_LIMIT: Final = 4096
+# Signature checks already made, by the exact text and the public key's raw bytes: the check is a pure
+# function of those two, so a code seen again (a retried upload, a second checkpoint within the code's
+# hour, a device asking the server twice) costs a dictionary lookup instead of an Ed25519 verification.
+# Everything that depends on the clock or on the key's retirement is checked again on every call.
+_SEEN: dict[str, tuple[_Parsed, bytes, bool]] = {}
+SEEN_LIMIT: Final = 65_536  # about 40 MB at most; the oldest entry leaves first
 
 
-def _public_key(raw: bytes) -> Ed25519PublicKey | None:
+def _signature_ok(public_raw: bytes, signature: bytes, signed: bytes) -> bool:
+    # libsodium's Ed25519 (RFC 8032, with its canonical-encoding checks) verifies about twice as fast
+    # as OpenSSL's on the CPUs we measured (bench/bench_codes.py prints both).
     try:
-        return _PUBLIC_KEYS[raw]
-    except KeyError:
-        pass
-    try:
-        key: Ed25519PublicKey | None = Ed25519PublicKey.from_public_bytes(raw)
-    except (ValueError, TypeError):
-        key = None
-    if len(_PUBLIC_KEYS) >= _PUBLIC_KEYS_LIMIT:
-        _PUBLIC_KEYS.clear()
-    _PUBLIC_KEYS[raw] = key
-    return key
+        crypto_sign_open(signature + signed, public_raw)
+    except BadSignatureError:
+        return False
+    return True
+
+
+def _checked(text: str, public_raw: bytes, parsed: _Parsed) -> bool:
+    hit = _SEEN.get(text)
+    if hit is not None and hit[1] == public_raw:
+        return hit[2]
+    ok = _signature_ok(public_raw, parsed[2], parsed[1])
+    if len(_SEEN) >= SEEN_LIMIT:
+        with contextlib.suppress(StopIteration, KeyError, RuntimeError):  # another thread got there first
+            del _SEEN[next(iter(_SEEN))]
+    _SEEN[text] = (parsed, public_raw, ok)
+    return ok
+
+
+def forget_seen() -> None:
+    """Drop the remembered signature checks (tests and benchmarks that measure the cold path)."""
+    _SEEN.clear()
 
 
 def verify(
@@ -441,23 +458,23 @@ def verify(
     validity window (``clock_skew_seconds`` forgives a device clock that runs behind the issuer's).
     """
     now_s = _epoch(now)  # a programming error here should raise; the scanned text never does
+    if not isinstance(text, str):
+        return _verdict(VerdictStatus.MALFORMED, None, "not text")
+    text = text.strip()
+    hit = _SEEN.get(text)
     try:
-        if not isinstance(text, str):
-            return _verdict(VerdictStatus.MALFORMED, None, "not text")
-        payload, signed, signature, prefix_kind = _parse(text.strip())
+        parsed = hit[0] if hit is not None else _parse(text)
     except MalformedCodeError as exc:
         return _verdict(VerdictStatus.MALFORMED, None, str(exc))
     except Exception as exc:  # the promise is a verdict for any input
         return _verdict(VerdictStatus.MALFORMED, None, f"unexpected: {type(exc).__name__}")
+    payload, _, _, prefix_kind = parsed
     info = keys.get(payload.kid)
     if info is None:
         return _verdict(VerdictStatus.UNKNOWN_KEY, payload, payload.kid)
-    public = _public_key(info.public_raw)
-    if public is None:
+    if len(info.public_raw) != PUBLIC_KEY_SIZE:
         return _verdict(VerdictStatus.UNKNOWN_KEY, payload, "published key is not a valid Ed25519 key")
-    try:
-        public.verify(signature, signed)
-    except InvalidSignature:
+    if not _checked(text, info.public_raw, parsed):
         return _verdict(VerdictStatus.BAD_SIGNATURE, payload)
     if info.retired_at is not None and info.retired_at <= payload.issued_at:
         return _verdict(VerdictStatus.KEY_RETIRED, payload)
@@ -484,6 +501,7 @@ __all__ = [
     "b45encode",
     "decode",
     "decode_payload",
+    "forget_seen",
     "generate_keypair",
     "kid_for",
     "sign_code",

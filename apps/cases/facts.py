@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from apps.cases.choices import CaseStatus, ContactDegree, ContactStatus, LabResultValue
 from apps.cases.models import Case, Contact, LabResult
+from apps.codes.facts import PersonChunk
 from core import coderules
 
 LOOKBACK_DAYS = 130
@@ -39,11 +40,12 @@ def _day(value: dt.datetime) -> dt.date:
     return timezone.localtime(value).date()
 
 
-def case_facts(person_ids: list[int]) -> dict[int, dict[str, Any]]:
+def case_facts(chunk: PersonChunk) -> dict[int, dict[str, Any]]:
+    who = chunk.where()
     out: dict[int, dict[str, Any]] = {}
     since = timezone.now() - dt.timedelta(days=LOOKBACK_DAYS)
     cases = (
-        Case.objects.filter(person_id__in=person_ids)
+        Case.objects.filter(**who)
         .order_by("id")
         .only(
             "person_id",
@@ -64,7 +66,7 @@ def case_facts(person_ids: list[int]) -> dict[int, dict[str, Any]]:
             case_status=_STATUS[case.status], case_status_on=_day(instant)
         )
     contacts = Contact.objects.filter(
-        person_id__in=person_ids, status=ContactStatus.CONFIRMED, last_exposed_at__gte=since
+        **who, status=ContactStatus.CONFIRMED, last_exposed_at__gte=since
     ).values_list("person_id", "degree", "last_exposed_at")
     for person, degree, last in contacts:
         facts = out.setdefault(person, {})
@@ -79,7 +81,7 @@ def case_facts(person_ids: list[int]) -> dict[int, dict[str, Any]]:
         if facts.get("last_exposure_on") is None or day > facts["last_exposure_on"]:
             facts["last_exposure_on"] = day
     negatives = LabResult.objects.filter(
-        person_id__in=person_ids, result=LabResultValue.NEGATIVE, sampled_at__gte=since
+        **who, result=LabResultValue.NEGATIVE, sampled_at__gte=since
     ).values_list("person_id", "sampled_at")
     for person, sampled in negatives:
         facts = out.setdefault(person, {})

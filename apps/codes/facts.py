@@ -5,14 +5,16 @@ Other apps extend the facts by registering a provider in their AppConfig.ready()
     from apps.codes import facts
     facts.register(my_provider)
 
-A provider is ``callable(person_ids: list[int]) -> dict[int, dict[str, Any]]`` returning, for the persons
-it knows something about, partial ``core.coderules.PersonFacts`` fields as core values (``CaseStatus``,
+A provider is ``callable(chunk: PersonChunk) -> dict[int, dict[str, Any]]`` returning, for the persons of
+the chunk it knows something about, partial ``core.coderules.PersonFacts`` fields as core values (``CaseStatus``,
 ``ContactStatus``, ``date``, ``QuarantineStay``, ``Arrival``, ``TemperatureReading``, ``RiskLevel``; plain
 strings are accepted for the enums). Tuple fields from several providers are concatenated; for scalar
 fields the worst value wins (an active case status over an ended one, close over secondary contact,
 the latest exposure, high over medium risk, the latest ``prior_red_until``). ``today`` is ours.
 A provider must make a bounded number of queries per call (no per-person queries): it is called with
-chunks of up to ``CHUNK`` persons during a bulk recompute.
+chunks of up to ``CHUNK`` persons during a bulk recompute. It filters its tables with ``chunk.where()``,
+which is an id range during a bulk recompute (two query parameters; a 10,000-id IN list costs about
+40 µs per person to bind and parse, more than everything else a recompute does) and an id list otherwise.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -35,11 +38,44 @@ from core.coderules import (
     TemperatureReading,
 )
 
-Provider = Callable[[list[int]], dict[int, dict[str, Any]]]
 CHUNK = 10_000
 # Facts older than this cannot change a colour under any valid rule set (all periods are <= 60 days,
 # and a red code needs at most 60 normal days after its last red day).
 LOOKBACK_DAYS = 130
+
+
+@dataclass(frozen=True, slots=True)
+class PersonChunk:
+    """The persons whose facts are asked for.
+
+    ``rows`` are (person id, residence area code) pairs sorted by id. ``span`` is set by the bulk path:
+    (first id, last id) such that every live person with an id in it is in ``rows``; filtering by it
+    may also return rows of merged-away persons, which ``gather`` ignores.
+    """
+
+    rows: list[tuple[int, str]]
+    span: tuple[int, int] | None = None
+
+    @classmethod
+    def of(cls, person_ids: Iterable[int]) -> PersonChunk:
+        """A chunk of these persons (one query for their areas), for callers outside the bulk path."""
+        from apps.people.models import Person
+
+        ids = sorted(set(person_ids))
+        return cls(list(Person.objects.filter(pk__in=ids).order_by("pk").values_list("pk", "area_id")))
+
+    @property
+    def ids(self) -> list[int]:
+        return [pid for pid, _ in self.rows]
+
+    def where(self, field: str = "person_id") -> dict[str, Any]:
+        """ORM filter keywords selecting these persons' rows by ``field``."""
+        if self.span is not None:
+            return {f"{field}__gte": self.span[0], f"{field}__lte": self.span[1]}
+        return {f"{field}__in": self.ids}
+
+
+Provider = Callable[[PersonChunk], dict[int, dict[str, Any]]]
 
 _PROVIDERS: list[Provider] = []
 
@@ -111,36 +147,21 @@ def merge(target: dict[str, Any], part: dict[str, Any]) -> None:
             target[name] = value
 
 
-def gather(
-    person_ids: list[int], today: date, ruleset: RuleSet, id_range: tuple[int, int] | None = None
-) -> dict[int, PersonFacts]:
-    """PersonFacts for the persons that have any fact; everyone missing from the result is plainly green.
-
-    ``id_range`` (first, last id) lets the bulk path query our own tables by range instead of long IN lists.
-    """
+def gather(chunk: PersonChunk, today: date, ruleset: RuleSet) -> dict[int, PersonFacts]:
+    """PersonFacts for the persons of the chunk that have any fact; everyone missing is plainly green."""
+    wanted = {pid for pid, _ in chunk.rows}
     merged: dict[int, dict[str, Any]] = defaultdict(dict)
-    parts = [_own_facts_on(person_ids, today, ruleset, id_range)] + [
-        provider(person_ids) for provider in _PROVIDERS
-    ]
+    parts = [_own_facts_on(chunk, today, ruleset)] + [provider(chunk) for provider in _PROVIDERS]
     for part in parts:
         for pid, fields in part.items():
-            if fields:
+            if fields and pid in wanted:
                 merge(merged[pid], fields)
     return {pid: PersonFacts(today=today, **fields) for pid, fields in merged.items() if fields}
 
 
-def person_filter(person_ids: list[int], id_range: tuple[int, int] | None) -> dict[str, Any]:
-    # A range costs two parameters; an IN list costs one prepared parameter per id.
-    if id_range is not None:
-        return {"person_id__gte": id_range[0], "person_id__lte": id_range[1]}
-    return {"person_id__in": person_ids}
-
-
-def _own_facts_on(
-    person_ids: list[int], today: date, ruleset: RuleSet, id_range: tuple[int, int] | None = None
-) -> dict[int, dict[str, Any]]:
+def _own_facts_on(chunk: PersonChunk, today: date, ruleset: RuleSet) -> dict[int, dict[str, Any]]:
     """Declarations, daily check-ins and missed check-ins, and checkpoint temperatures from scans."""
-    who = person_filter(person_ids, id_range)
+    who = chunk.where()
     from apps.codes.models import CheckIn, CheckInObligation, Declaration
     from apps.venues.models import Scan
 

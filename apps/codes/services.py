@@ -74,11 +74,11 @@ def codes_recompute(
     today = today or timezone.localdate(now)
     ruleset = current_ruleset(today)
     stats = RecomputeStats()
-    for chunk, id_range in _chunks(person_ids):
+    for chunk in _chunks(person_ids):
         with transaction.atomic():
-            _recompute_chunk(chunk, today, now, ruleset, stats, id_range)
+            _recompute_chunk(chunk, today, now, ruleset, stats)
         if progress is not None:
-            progress(len(chunk))
+            progress(len(chunk.rows))
     return stats
 
 
@@ -89,18 +89,13 @@ def codes_recompute_on_commit(person_ids: Iterable[int]) -> None:
         transaction.on_commit(lambda: codes_recompute(person_ids=ids))
 
 
-def _chunks(
-    person_ids: Iterable[int] | None,
-) -> Iterable[tuple[list[tuple[int, str]], tuple[int, int] | None]]:
-    """Chunks of (person id, area), with the id range they span when the chunk is a run of all persons."""
+def _chunks(person_ids: Iterable[int] | None) -> Iterable[facts_module.PersonChunk]:
+    """Chunks of (person id, area); a run over all persons carries the id span it covers."""
     size = facts_module.CHUNK
     if person_ids is not None:
         ids = sorted(set(person_ids))
         for start in range(0, len(ids), size):
-            yield (
-                list(Person.objects.filter(pk__in=ids[start : start + size]).values_list("pk", "area_id")),
-                None,
-            )
+            yield facts_module.PersonChunk.of(ids[start : start + size])
         return
     last = 0
     while True:
@@ -111,7 +106,7 @@ def _chunks(
         )
         if not rows:
             return
-        yield rows, (rows[0][0], rows[-1][0])
+        yield facts_module.PersonChunk(rows, (rows[0][0], rows[-1][0]))
         last = rows[-1][0]
 
 
@@ -129,16 +124,15 @@ def _reason_json(result_reasons: Sequence[Any]) -> list[dict[str, Any]]:
 
 
 def _recompute_chunk(
-    rows: list[tuple[int, str]],
+    chunk: facts_module.PersonChunk,
     today: date,
     now: datetime,
     ruleset: RuleSet,
     stats: RecomputeStats,
-    id_range: tuple[int, int] | None = None,
 ) -> None:
-    ids = [pid for pid, _ in rows]
-    who = facts_module.person_filter(ids, id_range)
-    facts = facts_module.gather(ids, today, ruleset, id_range)
+    rows = chunk.rows
+    who = chunk.where()
+    facts = facts_module.gather(chunk, today, ruleset)
     overrides = dict(
         Override.objects.filter(**who, status=OverrideStatus.APPROVED, valid_until__gt=now)
         .order_by("person_id", "decided_at")

@@ -26,7 +26,9 @@ class Job:
 
 
 def jobs() -> list[Job]:
-    return [Job(name, path, schedule.parse(when)) for name, (path, when) in settings.TONGCHOU_SCHEDULE.items()]
+    return [
+        Job(name, path, schedule.parse(when)) for name, (path, when) in settings.TONGCHOU_SCHEDULE.items()
+    ]
 
 
 def run_due(*, now: dt.datetime | None = None, only: set[str] | None = None) -> list[str]:

@@ -37,13 +37,17 @@ def boundaries_svg(
     parts = []
     for code, name, rings in shapes:
         d = " ".join(
-            "M" + " L".join(f"{(x - minx) * scale:.1f},{(maxy - y) * scale:.1f}" for x, y in ring) + " Z" for ring in rings
+            "M" + " L".join(f"{(x - minx) * scale:.1f},{(maxy - y) * scale:.1f}" for x, y in ring) + " Z"
+            for ring in rings
         )
         fill = (fills or {}).get(code, "#dbe7f3")
         parts.append(
             format_html(
                 '<a href="{}"><path d="{}" fill="{}" stroke="#345" stroke-width="1"><title>{}</title></path></a>',
-                link.format(code=code), d, fill, f"{code} {name}",
+                link.format(code=code),
+                d,
+                fill,
+                f"{code} {name}",
             )
         )
     svg = (

@@ -39,11 +39,11 @@ def confirmed_provider() -> Any:
     """A stand-in for the cases app: a set of person ids that are confirmed cases."""
     confirmed: set[int] = set()
 
-    def provider(ids: list[int]) -> dict[int, dict[str, Any]]:
+    def provider(chunk: facts.PersonChunk) -> dict[int, dict[str, Any]]:
         today = timezone.localdate()
         return {
             pid: {"case_status": CaseStatus.CONFIRMED, "case_status_on": today}
-            for pid in ids
+            for pid in chunk.ids
             if pid in confirmed
         }
 

@@ -101,9 +101,10 @@ def test_a_new_confirmed_case_recomputes_the_level_after_commit(
         case_services.case_transition(actor=epi_user, case=case, to=CaseStatus.CONFIRMED)
     row = DistrictRisk.objects.get(area_id="990101", day=timezone.localdate())
     assert row.level == "medium" and row.new_cases == 1
+    from apps.codes.facts import PersonChunk
     from apps.epi.facts import residence_risk
 
-    assert residence_risk([person.pk]) == {person.pk: {"residence_risk": "medium"}}
+    assert residence_risk(PersonChunk.of([person.pk])) == {person.pk: {"residence_risk": "medium"}}
 
 
 @pytest.mark.django_db
