@@ -95,7 +95,13 @@ def setup_django() -> None:
 
 
 def bench_verify(n: int) -> None:
-    """Signature checks per second on one core, as a checkpoint device (or the server) does them."""
+    """Signature checks per second on one core, as the server does them for uploaded scans and online checks.
+
+    Cold: n distinct codes, none checked before (the figure the issue's 20,000/s target is about). Repeat: the
+    same codes again, answered from the memory of checked signatures (a retried upload, a code shown at a
+    second checkpoint within its hour). Bare: the Ed25519 primitive alone on the same bytes, libsodium (which
+    verify uses) and OpenSSL (through cryptography), so the hardware's own bound is printed beside ours.
+    """
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
     from core import signing
@@ -117,20 +123,36 @@ def bench_verify(n: int) -> None:
         )
         for i in range(n)
     ]
-    start = time.perf_counter()
-    ok = sum(signing.verify(c, keys, t0 + 60).ok for c in codes)
-    ours = n / (time.perf_counter() - start)
-    assert ok == n
-    # Baseline: the bare Ed25519 check of the same bytes, nothing else (no decoding, no verdict).
-    public = Ed25519PublicKey.from_public_bytes(pair.public_raw)
+
+    def rate(check: Any, items: list[Any]) -> float:
+        start = time.perf_counter()
+        for item in items:
+            check(item)
+        return len(items) / (time.perf_counter() - start)
+
+    signing.forget_seen()
+    assert all(signing.verify(c, keys, t0 + 60).ok for c in codes[:100])
+    signing.forget_seen()
+    cold = rate(lambda c: signing.verify(c, keys, t0 + 60), codes)
+    repeat = rate(lambda c: signing.verify(c, keys, t0 + 60), codes)
+    assert sum(signing.verify(c, keys, t0 + 60).ok for c in codes) == n
     parts = [signing._parse(c)[1:3] for c in codes]
-    start = time.perf_counter()
-    for signed, sig in parts:
-        public.verify(sig, signed)
-    raw = n / (time.perf_counter() - start)
-    say(f"FIGURE offline_verify = {ours:,.0f} codes/s on one core (bare Ed25519 verify: {raw:,.0f}/s)")
-    say(f"RATIO offline_verify_vs_bare_ed25519 = {ours / raw:.2f} (target >= 0.80)")
-    say(f"RATIO offline_verify_vs_20000_per_s = {ours / 20_000:.2f} (target >= 1.00)")
+    sodium = rate(lambda p: signing._signature_ok(pair.public_raw, p[1], p[0]), parts)
+    public = Ed25519PublicKey.from_public_bytes(pair.public_raw)
+    openssl = rate(lambda p: public.verify(p[1], p[0]), parts[: max(1, n // 4)])
+    say(
+        f"FIGURE offline_verify = {cold:,.0f} distinct codes/s on one core, {repeat:,.0f}/s for codes seen before; "
+        f"bare Ed25519 on the same bytes: libsodium {sodium:,.0f}/s, OpenSSL {openssl:,.0f}/s"
+    )
+    say(
+        f"RATIO offline_verify_vs_bare_libsodium = {cold / sodium:.2f} (decoding and checks around the primitive)"
+    )
+    say(f"RATIO bare_libsodium_vs_openssl = {sodium / openssl:.2f} (why verify uses libsodium)")
+    say(
+        f"RATIO offline_verify_vs_20000_per_s = {cold / 20_000:.2f} (target >= 1.00; the bare primitive alone "
+        f"reaches {sodium / 20_000:.2f} on this CPU)"
+    )
+    say(f"RATIO offline_verify_repeat_vs_20000_per_s = {repeat / 20_000:.2f} (codes seen before)")
 
 
 # ---------------------------------------------------------------------------------------------- (b) scan ingest
@@ -278,7 +300,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def bench_online(seconds: float, concurrency: int) -> None:
+def bench_online(seconds: float, concurrency: int, distinct: int = 40_000) -> None:
     import datetime as dt
 
     from django.utils import timezone
@@ -290,10 +312,15 @@ def bench_online(seconds: float, concurrency: int) -> None:
     person_ids = _persons(1000)
     guard = user_create(username="guard", password=None, grants=[("checkpoint_operator", "990101")])
     token = token_issue(user=guard, name="bench")
-    codes = []
-    for pid in person_ids[:200]:
-        qr, _ = code_issue_qr(code=code_for(Person.objects.get(pk=pid)), now=timezone.now())
-        codes.append(qr)
+    # Distinct codes, as a checkpoint falling back to the server sends them (each person once): the server
+    # never sees a code twice while there are codes left, so its memory of checked signatures does not help.
+    issued = [code_for(Person.objects.get(pk=pid)) for pid in person_ids]
+    start = timezone.now()
+    codes = [
+        code_issue_qr(code=code, now=start + dt.timedelta(seconds=k))[0]
+        for k in range(distinct // len(issued) + 1)
+        for code in issued
+    ][:distinct]
     port = _free_port()
     env = {**os.environ, "TONGCHOU_ENV": "development", "DJANGO_DEBUG": "0"}
     server = subprocess.Popen(
@@ -326,18 +353,21 @@ def bench_online(seconds: float, concurrency: int) -> None:
             ("verify", "/api/codes/verify", codes),
             ("ping_again", "/api/codes/ping", None),
         ):
-            spec = json.dumps(
-                {
-                    "url": base + path,
-                    "token": token,
-                    "bodies": body,
-                    "seconds": seconds,
-                    "concurrency": concurrency,
-                    "max_requests": 200_000,
-                }
+            spec_file = str(Path(tempfile.mkdtemp(prefix="bench_load_")) / "spec.json")
+            Path(spec_file).write_text(
+                json.dumps(
+                    {
+                        "url": base + path,
+                        "token": token,
+                        "bodies": body,
+                        "seconds": seconds,
+                        "concurrency": concurrency,
+                        "max_requests": 200_000,
+                    }
+                )
             )
             out = subprocess.run(
-                [sys.executable, __file__, "--part", "load", "--spec", spec],
+                [sys.executable, __file__, "--part", "load", "--spec", spec_file],
                 capture_output=True,
                 text=True,
                 check=True,
@@ -350,20 +380,25 @@ def bench_online(seconds: float, concurrency: int) -> None:
                 f"p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms)"
             )
         baseline = (results["ping"]["rps"] + results["ping_again"]["rps"]) / 2
+        sent = results["verify"]["ok"] + results["verify"]["errors"]
+        say(
+            f"  ({len(codes):,} distinct codes for {sent:,} verify requests: each code sent at most once)"
+            if sent <= len(codes)
+            else f"  ({len(codes):,} distinct codes for {sent:,} requests: some repeated)"
+        )
         say(
             f"RATIO online_verify_vs_minimal_json = {results['verify']['rps'] / baseline:.2f} (target >= 0.60)"
         )
-        _ = dt
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=20)
 
 
-def load(spec_text: str) -> None:
+def load(spec_path: str) -> None:
     """The load generator (its own process): `concurrency` threads with keep-alive, bounded in time and count."""
     import http.client
 
-    spec = json.loads(spec_text)
+    spec = json.loads(Path(spec_path).read_text())
     url = urlsplit(spec["url"])
     deadline = time.perf_counter() + spec["seconds"]
     lock = threading.Lock()

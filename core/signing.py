@@ -32,6 +32,8 @@ Base45 is RFC 9285: each 2 bytes become 3 characters c0 c1 c2 with value
 c0 + 45*c1 + 2025*c2, a trailing single byte becomes 2 characters; the alphabet is
 ``0-9A-Z $%*+-./:``; only upper case is accepted.
 
+Keys are made and codes signed with ``cryptography`` (OpenSSL); the server checks signatures with
+libsodium (PyNaCl), twice as fast here, and remembers each check by the exact text and key bytes.
 A browser verifies the same bytes with WebCrypto: ``crypto.subtle.verify("Ed25519", key,
 sig, envelope.slice(0, 4 + L + P))`` with the key imported as ``"raw"``.
 """

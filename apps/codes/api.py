@@ -193,11 +193,7 @@ def verify(request: HttpRequest, body: VerifyIn) -> dict[str, Any]:
             issued_at=p.issued_at_utc,
             expires_at=p.expires_at_utc,
         )
-        current = (
-            HealthCode.objects.filter(person_id=p.ref).values_list("colour", flat=True).first()
-            if isinstance(p.ref, int)
-            else None
-        )
+        current = selectors.current_colour(p.ref) if isinstance(p.ref, int) else None
         if current is not None:
             out["current_colour"] = current
             out["colour_changed"] = p.colour is not None and current != p.colour.value

@@ -259,3 +259,82 @@ def test_public_keys_survive_base64url_publication() -> None:
     published = base64.urlsafe_b64encode(PAIR.public_raw).decode().rstrip("=")
     raw = base64.urlsafe_b64decode(published + "=" * (-len(published) % 4))
     assert verify(health(), {kid_for(raw): PublicKeyInfo(raw)}, T0).ok
+
+
+# --------------------------------------------------------------------------- remembered signature checks
+
+
+@pytest.fixture
+def cold() -> object:
+    from core import signing
+
+    signing.forget_seen()
+    yield signing
+    signing.forget_seen()
+
+
+def test_a_remembered_check_is_bound_to_the_key_bytes_not_to_the_kid(cold: object) -> None:
+    text = health()
+    assert verify(text, KEYS, T0 + 60).ok
+    # The same kid now published with other bytes (a caller's mistake or an attack on the key list).
+    assert (
+        verify(text, {PAIR.kid: PublicKeyInfo(OTHER.public_raw)}, T0 + 60).status
+        is VerdictStatus.BAD_SIGNATURE
+    )
+    assert verify(text, KEYS, T0 + 60).ok
+
+
+def test_time_and_retirement_are_checked_again_for_a_remembered_code(cold: object) -> None:
+    text = health()
+    assert verify(text, KEYS, T0 + 60).ok
+    assert verify(text, KEYS, EXP).status is VerdictStatus.EXPIRED
+    assert verify(text, {PAIR.kid: PublicKeyInfo(PAIR.public_raw, retired_at=T0)}, T0 + 60).status is (
+        VerdictStatus.KEY_RETIRED
+    )
+    assert verify(text, KEYS, T0 + 60, expected_kind=CodeKind.VENUE).status is VerdictStatus.WRONG_KIND
+    assert verify("  " + text + "\n", KEYS, T0 + 60).ok
+
+
+def test_a_tampered_code_stays_rejected_when_seen_again(cold: object) -> None:
+    raw = bytearray(b45decode(health()[4:]))
+    raw[-1] ^= 1
+    tampered = "TC1:" + b45encode(bytes(raw))
+    assert [verify(tampered, KEYS, T0 + 60).status for _ in range(3)] == [VerdictStatus.BAD_SIGNATURE] * 3
+
+
+def test_the_memory_of_checks_is_bounded(cold: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    from core import signing
+
+    monkeypatch.setattr(signing, "SEEN_LIMIT", 5)
+    texts = [health(ref=i) for i in range(12)]
+    assert all(verify(t, KEYS, T0 + 60).ok for t in texts)
+    assert len(signing._SEEN) <= 5
+    assert all(verify(t, KEYS, T0 + 60).ok for t in texts)  # the forgotten ones are checked afresh
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.binary(min_size=32, max_size=32), message=st.binary(max_size=300), flip=st.integers(0, 8 * 64 - 1)
+)
+def test_libsodium_and_openssl_agree_on_our_signatures(seed: bytes, message: bytes, flip: int) -> None:
+    """verify checks with libsodium what keys from cryptography (OpenSSL) signed: both must say the same."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from core import signing
+
+    private = SigningKey.load(seed).private_key
+    assert isinstance(private, Ed25519PrivateKey)
+    public = private.public_key()
+    public_raw = public.public_bytes_raw()
+    signature = private.sign(message)
+    assert signing._signature_ok(public_raw, signature, message)
+    bad = bytearray(signature)
+    bad[flip // 8] ^= 1 << (flip % 8)
+    try:
+        public.verify(bytes(bad), message)
+        openssl_ok = True
+    except InvalidSignature:
+        openssl_ok = False
+    assert signing._signature_ok(public_raw, bytes(bad), message) is openssl_ok is False
+    assert not signing._signature_ok(public_raw, signature, message + b"x")
