@@ -17,6 +17,7 @@ from apps.codes.keys import public_keys, public_keys_document
 from apps.codes.models import HealthCode, RuleSetVersion
 from apps.common.errors import Forbidden, NotFound
 from apps.people.models import Person
+from apps.people.pii import person_refs
 from core import signing
 
 router = Router(tags=["codes"])
@@ -108,7 +109,7 @@ class VerifyOut(Schema):
     ok: bool
     message_zh: str
     message_en: str
-    person_id: int | str | None = None
+    person_ref: int | str | None = None  # the opaque reference the code carries, never the database id
     colour: str | None = None
     issued_at: dt.datetime | None = None
     expires_at: dt.datetime | None = None
@@ -188,12 +189,13 @@ def verify(request: HttpRequest, body: VerifyIn) -> dict[str, Any]:
     p = verdict.payload
     if p is not None and verdict.status in (signing.VerdictStatus.VALID, signing.VerdictStatus.EXPIRED):
         out.update(
-            person_id=p.ref,
+            person_ref=p.ref,
             colour=p.colour.value if p.colour else None,
             issued_at=p.issued_at_utc,
             expires_at=p.expires_at_utc,
         )
-        current = selectors.current_colour(p.ref) if isinstance(p.ref, int) else None
+        person_id = person_refs().decode(p.ref)
+        current = selectors.current_colour(person_id) if person_id is not None else None
         if current is not None:
             out["current_colour"] = current
             out["colour_changed"] = p.colour is not None and current != p.colour.value

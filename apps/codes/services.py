@@ -26,6 +26,7 @@ from apps.codes.models import CheckIn, CheckInObligation, Declaration, HealthCod
 from apps.codes.rules import current_ruleset
 from apps.common.errors import Conflict, Forbidden, ValidationFailed
 from apps.people.models import Person
+from apps.people.pii import person_refs
 from core import signing
 from core.coderules import Colour, RuleSet, RuleSetError, evaluate
 
@@ -268,7 +269,7 @@ def code_issue_qr(*, code: HealthCode, now: datetime | None = None) -> tuple[str
     text = signing.sign_code(
         current_key(),
         kind=signing.CodeKind.HEALTH,
-        ref=code.person_id,
+        ref=person_refs().encode(code.person_id),
         colour=Colour(code.colour),
         issued_at=now,
         expires_at=expires,

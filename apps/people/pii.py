@@ -7,6 +7,7 @@ from functools import cache
 from django.conf import settings
 
 from core.fieldcrypto import FieldCipher, parse_key
+from core.personref import PersonRefs
 
 
 @cache
@@ -20,6 +21,13 @@ def cipher() -> FieldCipher:
     if current is None:
         raise ValueError("TONGCHOU_PII_KEYS is empty")
     return FieldCipher(keys, current, parse_key(settings.PII_HASH_KEY))
+
+
+@cache
+def person_refs() -> PersonRefs:
+    """Opaque person references for QR codes (core.personref), keyed from the look-up hash key: as stable as
+    the look-up hashes, so a code scanned offline still names its holder when uploaded days later."""
+    return PersonRefs(bytes.fromhex(cipher().lookup_hash("qr-person-ref", kind="subkey")))
 
 
 def doc_key(doc_type: str, number: str) -> str:

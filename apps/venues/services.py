@@ -24,6 +24,7 @@ from apps.accounts.scoping import grant_prefixes, has_perm_at
 from apps.common.bulk import insert_ignoring_conflicts
 from apps.common.errors import Forbidden, ValidationFailed
 from apps.people.models import Person
+from apps.people.pii import person_refs
 from apps.venues.choices import AlertKind, AlertStatus, ScanRejection, VenueCategory, VenueStatus
 from apps.venues.models import Alert, PurgeLog, Scan, ScanAggregate, Venue
 from core import signing
@@ -213,7 +214,10 @@ def scans_ingest(
             ):
                 _reject(out, index, client_id, ScanRejection.MALFORMED, f"code: {verdict.message_en}")
                 continue
-            person = verdict.payload.ref
+            person = person_refs().decode(verdict.payload.ref)  # None: a signed code of no person of ours
+            if person is None:
+                _reject(out, index, client_id, ScanRejection.UNKNOWN_PERSON)
+                continue
             colour = verdict.payload.colour.value if verdict.payload.colour else ""
         if isinstance(person, str) and person.isdigit():
             person = int(person)

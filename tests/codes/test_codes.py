@@ -22,6 +22,7 @@ from apps.codes.services import (
     override_request,
 )
 from apps.common.errors import Forbidden
+from apps.people.pii import person_refs
 from core import signing
 from core.coderules import CaseStatus
 from tests.factories import COMMUNITY_B, DISTRICT_A
@@ -106,7 +107,8 @@ def test_the_qr_verifies_offline_with_the_published_keys(person: Any) -> None:
     qr, expires = code_issue_qr(code=code_for(person))
     verdict = signing.verify(qr, public_keys(), timezone.now(), expected_kind=signing.CodeKind.HEALTH)
     assert verdict.ok
-    assert verdict.payload is not None and verdict.payload.ref == person.pk
+    assert verdict.payload is not None and verdict.payload.ref != person.pk  # opaque, not the database id
+    assert person_refs().decode(verdict.payload.ref) == person.pk
     assert str(person.doc_masked)[:4] not in qr  # no ID number inside
     assert expires <= timezone.now() + dt.timedelta(hours=1)
 
@@ -139,6 +141,7 @@ def test_online_verify_reports_a_colour_changed_since_issue(
     body = api_of(guard).post("/api/codes/verify", {"code": qr}, content_type="application/json").json()
     assert body["status"] == "valid"
     assert (body["colour"], body["current_colour"], body["colour_changed"]) == ("green", "red", True)
+    assert body["person_ref"] == signing.decode(qr).ref and "person_id" not in body
 
 
 @pytest.mark.parametrize("text", ["", "garbage", "TC1:ZZZZ", "TV1:" + "0" * 40])

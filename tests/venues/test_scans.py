@@ -10,10 +10,13 @@ import pytest
 from django.utils import timezone
 
 from apps.accounts.models import AuditLog
+from apps.codes.keys import current_key
 from apps.codes.models import HealthCode
 from apps.codes.services import code_for, code_issue_qr
 from apps.venues.models import Alert, PurgeLog, Scan, ScanAggregate, Venue
 from apps.venues.services import scans_ingest, scans_purge, venue_create, venue_qr_text
+from core import signing
+from core.coderules import Colour
 from tests.factories import COMMUNITY_A, COMMUNITY_B, DISTRICT_A, DISTRICT_B
 
 pytestmark = pytest.mark.django_db
@@ -108,8 +111,20 @@ def test_it_reads_person_and_colour_from_a_signed_code(
         "scanned_at": timezone.now().isoformat(),
     }
     forged = {**item, "client_id": uuid.uuid4().hex, "code": qr[:-3] + "AAA"}
-    result = scans_ingest(actor=guard, scans=[item, forged])
-    assert result.accepted == 1 and result.rejected[0]["index"] == 1
+    # Properly signed, but its reference was not made from any person id (the key's owner erred, or a test).
+    stray = signing.sign_code(
+        current_key(),
+        kind=signing.CodeKind.HEALTH,
+        ref=p.pk,  # a database id is not a reference
+        colour=Colour.GREEN,
+        issued_at=timezone.now(),
+        expires_at=timezone.now() + dt.timedelta(hours=1),
+    )
+    result = scans_ingest(
+        actor=guard, scans=[item, forged, {**item, "client_id": uuid.uuid4().hex, "code": stray}]
+    )
+    assert result.accepted == 1
+    assert [(r["index"], r["code"]) for r in result.rejected] == [(1, "malformed"), (2, "unknown_person")]
     assert Scan.objects.get().person_id == p.pk and Scan.objects.get().colour == "green"
 
 
