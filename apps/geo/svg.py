@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.html import escape, format_html
@@ -17,14 +18,27 @@ def _rings(geometry: Mapping[str, Any]) -> list[list[list[float]]]:
     return []
 
 
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """A point drawn over the areas (a venue, a site): longitude, latitude, hover text, link, colour."""
+
+    lon: float
+    lat: float
+    title: str
+    href: str
+    fill: str = "#1f5fa8"
+
+
 def boundaries_svg(
     areas: Iterable[tuple[str, str, Mapping[str, Any] | None]],
     *,
     fills: Mapping[str, str] | None = None,
     link: str = "/areas/{code}/",
     width: int = 640,
+    markers: Iterable[Marker] = (),
 ) -> SafeString:
-    """One <path> per area, linked to its page; `fills` colours areas (risk levels, project status)."""
+    """One <path> per area, linked to its page; `fills` colours areas (risk levels, project status);
+    `markers` are dots on top, drawn only inside the areas' bounding box."""
     shapes = [(code, name, _rings(g)) for code, name, g in areas if g]
     points = [pt for _, _, rings in shapes for ring in rings for pt in ring]
     if not points:
@@ -48,6 +62,20 @@ def boundaries_svg(
                 d,
                 fill,
                 f"{code} {name}",
+            )
+        )
+    for m in markers:
+        if not (minx <= m.lon <= maxx and miny <= m.lat <= maxy):
+            continue
+        parts.append(
+            format_html(
+                '<a href="{}"><circle class="marker" cx="{}" cy="{}" r="3.5" fill="{}" stroke="#fff" '
+                'stroke-width="1"><title>{}</title></circle></a>',
+                m.href,
+                f"{(m.lon - minx) * scale:.1f}",
+                f"{(maxy - m.lat) * scale:.1f}",
+                m.fill,
+                m.title,
             )
         )
     svg = (

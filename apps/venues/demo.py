@@ -8,6 +8,7 @@ peaks), temperatures are mostly normal with a rare fever, and the colour seen is
 from __future__ import annotations
 
 import datetime as dt
+import math
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -31,12 +32,19 @@ DAYS = 3
 NAMESPACE = uuid.UUID("6f1d7c55-6a43-4d0b-9d0e-6a1a3c1e2f01")
 
 
-def _centre(boundary: Any) -> tuple[float | None, float | None]:
+def _spot(boundary: Any, i: int, n: int) -> tuple[float | None, float | None]:
+    """(lat, lon) of the i-th of n venues of an area: around its centre, apart, so a map shows each one."""
     try:
         ring = boundary["coordinates"][0]
-        return sum(p[1] for p in ring) / len(ring), sum(p[0] for p in ring) / len(ring)
+        lons, lats = [p[0] for p in ring], [p[1] for p in ring]
+        lat, lon = sum(lats) / len(ring), sum(lons) / len(ring)
     except (KeyError, IndexError, TypeError, ZeroDivisionError):
         return None, None
+    if n > 1:
+        radius = min(max(lats) - min(lats), max(lons) - min(lons)) / 4
+        angle = 2 * math.pi * i / n
+        lat, lon = lat + radius * math.sin(angle), lon + radius * math.cos(angle)
+    return round(lat, 6), round(lon, 6)
 
 
 def _venues(ctx: DemoContext) -> dict[str, list[Venue]]:
@@ -45,7 +53,6 @@ def _venues(ctx: DemoContext) -> dict[str, list[Venue]]:
     wanted: list[Venue] = []
     areas = list(Area.objects.filter(code__startswith="9901").values_list("code", "name_zh", "boundary"))
     for code, name, boundary in areas:
-        lat, lon = _centre(boundary)
         kinds: list[tuple[str, str, int]] = []
         if len(code) == 12:
             kinds = [
@@ -67,6 +74,7 @@ def _venues(ctx: DemoContext) -> dict[str, list[Venue]]:
             if code in ("990101", "990104"):
                 kinds.append((VenueCategory.RAIL_CHECKPOINT, "火车站出口", 0))
         for i, (category, label, capacity) in enumerate(kinds):
+            lat, lon = _spot(boundary, i, len(kinds))
             status = VenueStatus.OPEN
             limit = None
             if category in (VenueCategory.RESTAURANT, VenueCategory.SCHOOL) and rng.random() < 0.4:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from apps.accounts.choices import Perm
@@ -17,11 +18,37 @@ from apps.codes.views import qr_svg
 from apps.common.errors import ServiceError
 from apps.common.views import error_page, page_number
 from apps.geo.models import Area
-from apps.geo.svg import boundaries_svg
+from apps.geo.svg import Marker, boundaries_svg
 from apps.venues import selectors, services
-from apps.venues.choices import AlertStatus, VenueCategory
+from apps.venues.choices import AlertStatus, VenueCategory, VenueStatus
+from apps.venues.models import Venue
 
 PAGE_SIZE = 50
+
+
+MAP_MARKERS = 3000  # more dots than this say nothing more and make the page heavy
+_STATUS_FILL = {VenueStatus.OPEN: "#2e7d32", VenueStatus.LIMITED: "#f0a500", VenueStatus.CLOSED: "#777777"}
+
+
+def _markers(qs: QuerySet[Venue]) -> list[Marker]:
+    """The listed venues (the same filters) that have coordinates, as dots coloured by status."""
+    rows = (
+        qs.filter(lat__isnull=False, lon__isnull=False)
+        .order_by("pk")
+        .values_list("pk", "name", "category", "status", "lat", "lon")[:MAP_MARKERS]
+    )
+    categories = dict(VenueCategory.choices)
+    statuses = dict(VenueStatus.choices)
+    return [
+        Marker(
+            lon=lon,
+            lat=lat,
+            title=f"{name} · {categories.get(category, category)} · {statuses.get(status, status)}",
+            href=reverse("venues:detail", args=[pk]),
+            fill=_STATUS_FILL.get(status, "#1f5fa8"),
+        )
+        for pk, name, category, status, lat, lon in rows
+    ]
 
 
 @login_required
@@ -61,7 +88,7 @@ def venue_list(request: HttpRequest) -> HttpResponse:
         "category": category,
         "query": query,
         "categories": VenueCategory.choices,
-        "map": boundaries_svg(shapes, fills=fills, link="?area={code}"),
+        "map": boundaries_svg(shapes, fills=fills, link="?area={code}", markers=_markers(qs)),
         "district_counts": sorted(counts.items()),
         # 交通卡口、铁路出口: passes per checkpoint over the last day.
         "throughput": [

@@ -257,3 +257,42 @@ def test_the_venue_page_shows_checkpoint_throughput(
     scans_ingest(actor=guard, scans=[scan(gate, p), scan(gate, p, colour="red"), scan(gate, p)])
     rows = client_of(officer_a).get("/venues/").context["throughput"]
     assert [(r["name"], r["n"], r["flagged"]) for r in rows] == [("北环卡口", 3, 1)]
+
+
+def test_the_venue_map_draws_each_listed_venue_of_the_jurisdiction_as_a_dot(
+    officer_a: Any, officer_b: Any, client_of: Any
+) -> None:
+    from apps.geo.models import Area
+
+    def inside(code: str) -> tuple[float, float]:
+        ring = Area.objects.get(code=code).boundary["coordinates"][0]
+        return sum(p[1] for p in ring) / len(ring), sum(p[0] for p in ring) / len(ring)
+
+    (lat_a, lon_a), (lat_b, lon_b) = inside(COMMUNITY_A), inside(COMMUNITY_B)
+    mine = venue_create(
+        actor=officer_a,
+        data={
+            "name": "东门超市",
+            "category": "supermarket",
+            "area_code": COMMUNITY_A,
+            "lat": lat_a,
+            "lon": lon_a,
+        },
+    )
+    Venue.objects.filter(pk=mine.pk).update(status="closed")
+    venue_create(
+        actor=officer_b,
+        data={
+            "name": "西门饭店",
+            "category": "restaurant",
+            "area_code": COMMUNITY_B,
+            "lat": lat_b,
+            "lon": lon_b,
+        },
+    )
+    venue_create(actor=officer_a, data={"name": "无坐标", "category": "bus", "area_code": COMMUNITY_A})
+    html = client_of(officer_a).get("/venues/").content.decode()
+    assert html.count('class="marker"') == 1
+    assert f'href="/venues/{mine.pk}/"' in html and 'fill="#777777"' in html and "东门超市" in html
+    assert "西门饭店" not in html
+    assert client_of(officer_a).get("/venues/?category=bus").content.decode().count('class="marker"') == 0
