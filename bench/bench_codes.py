@@ -218,6 +218,7 @@ def bench_ingest(n_scans: int) -> None:
     from django.utils import timezone
 
     from apps.accounts.services import user_create
+    from apps.people.pii import person_refs
     from apps.venues.models import Scan, Venue
     from apps.venues.services import SCAN_COLUMNS, scans_ingest
 
@@ -231,6 +232,9 @@ def bench_ingest(n_scans: int) -> None:
     ]
     guard = user_create(username="guard", password=None, grants=[("checkpoint_operator", "990101")])
     now = timezone.now()
+    # As the checkpoint page sends them: the opaque reference from the verified code, turned into the person
+    # by the server (a fresh decoder, so every person's first scan pays the full decode).
+    refs = person_refs()
     scans = []
     for _ in range(n_scans):
         v = rng.choice(venues)
@@ -239,7 +243,8 @@ def bench_ingest(n_scans: int) -> None:
             {
                 "client_id": uuid.uuid4().hex,
                 "venue": str(v.ref),
-                "person": rng.choice(person_ids),
+                "person_ref": refs.encode(pid := rng.choice(person_ids)),
+                "person_pk": pid,
                 "scanned_at": (
                     now - __import__("datetime").timedelta(seconds=rng.randint(0, 86400))
                 ).isoformat(),
@@ -253,7 +258,7 @@ def bench_ingest(n_scans: int) -> None:
 
     raw_rows = [
         (
-            s["person"],
+            s["person_pk"],
             s["venue_pk"],
             parse_datetime(s["scanned_at"]),
             Decimal(s["temperature"]),
@@ -267,7 +272,7 @@ def bench_ingest(n_scans: int) -> None:
     ]
     table, cols = Scan._meta.db_table, ", ".join(SCAN_COLUMNS)
     best_copy = best_service = float("inf")
-    for _ in range(3):
+    for _ in range(5):  # best of five, alternating: the machines are noisy
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {table} CASCADE")
         start = time.perf_counter()
@@ -277,7 +282,8 @@ def bench_ingest(n_scans: int) -> None:
         best_copy = min(best_copy, time.perf_counter() - start)
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {table} CASCADE")
-        payload = [{k: v for k, v in s.items() if k != "venue_pk"} for s in scans]
+        payload = [{k: v for k, v in s.items() if k not in ("venue_pk", "person_pk")} for s in scans]
+        refs.forget()
         start = time.perf_counter()
         accepted = 0
         for i in range(0, len(payload), 5000):

@@ -28,10 +28,14 @@ _HALF_MASK: Final = (1 << HALF_BITS) - 1
 _CHECK_MASK: Final = (1 << CHECK_BITS) - 1
 
 
+MEMO_LIMIT: Final = 262_144  # decoded refs remembered (a day's scans name the same people again and again)
+
+
 class PersonRefs:
     """encode/decode with one key; build it once (the key schedule is a BLAKE2b state per round)."""
 
     def __init__(self, key: bytes) -> None:
+        self._memo: dict[int, int | None] = {}
         if len(key) < 16:
             raise ValueError("the key must have at least 16 bytes")
         self._rounds = [
@@ -57,6 +61,20 @@ class PersonRefs:
         """The person id, or None for anything encode could not have made."""
         if isinstance(ref, bool) or not isinstance(ref, int) or not 0 <= ref <= MAX_REF:
             return None
+        try:
+            return self._memo[ref]
+        except KeyError:
+            pass
+        if len(self._memo) >= MEMO_LIMIT:
+            self._memo.clear()
+        person_id = self._memo[ref] = self._decode(ref)
+        return person_id
+
+    def forget(self) -> None:
+        """Drop the remembered decodings (benchmarks of the cold path)."""
+        self._memo.clear()
+
+    def _decode(self, ref: int) -> int | None:
         left, right = ref >> HALF_BITS, ref & _HALF_MASK
         for r in reversed(range(ROUNDS)):
             left, right = right ^ self._f(r, left), left

@@ -102,7 +102,7 @@
     }
     if (kind === 1 && !(f[3] in { 0: 1, 1: 1, 2: 1 })) throw new Error("colour");
     return {
-      text, prefixKind: prefix === "TC1:" ? 1 : 2, kind, ref: f[2], colour: kind === 1 ? COLOURS[f[3]] : null,
+      prefixKind: prefix === "TC1:" ? 1 : 2, kind, ref: f[2], colour: kind === 1 ? COLOURS[f[3]] : null,
       issued, expires, kid: hex(raw.slice(2, 2 + kidLen)),
       signed: raw.slice(0, bodyAt + bodyLen), signature: raw.slice(bodyAt + bodyLen),
     };
@@ -272,9 +272,9 @@
     if (!current) return;
     const t = $("temperature").value.trim();
     const scan = {
-      // The code itself, not what this page read from it: the server checks the signature again and
-      // turns the code's opaque reference into the person.
-      client_id: crypto.randomUUID(), venue: $("venue").value, code: current.text,
+      // What this page verified: the code's opaque person reference and colour (the server turns the
+      // reference into the person; it checks signatures itself only for scans that carry the code).
+      client_id: crypto.randomUUID(), venue: $("venue").value, person_ref: current.ref, colour: current.colour,
       scanned_at: new Date().toISOString(), temperature: t === "" ? null : t,
     };
     await queueAdd(scan);

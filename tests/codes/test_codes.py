@@ -82,15 +82,26 @@ def test_recompute_on_commit_waits_for_the_commit(
     assert HealthCode.objects.get(pk=person.pk).colour == "red"
 
 
+@pytest.mark.parametrize("small_upsert", [200, 0])  # row by row, and through the staging table
 def test_bulk_recompute_writes_only_changed_rows(
-    person_factory: Any, officer_a: Any, confirmed_provider: Any
+    person_factory: Any,
+    officer_a: Any,
+    confirmed_provider: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    small_upsert: int,
 ) -> None:
+    from apps.codes import services
+
+    monkeypatch.setattr(services, "SMALL_UPSERT", small_upsert)
     people = [person_factory(actor=officer_a) for _ in range(5)]
     first = codes_recompute()
     assert (first.persons, first.written) == (5, 5)
-    confirmed_provider.add(people[2].pk)
+    confirmed_provider.update({people[2].pk, people[4].pk})
     second = codes_recompute()
-    assert (second.written, second.non_green) == (1, 1)
+    assert (second.written, second.non_green) == (2, 2)
+    stored = dict(HealthCode.objects.values_list("person_id", "colour"))
+    assert [stored[p.pk] for p in people] == ["green", "green", "red", "green", "red"]
+    assert [r["code"] for r in HealthCode.objects.get(pk=people[4].pk).reasons] == ["confirmed_case"]
 
 
 def test_a_symptom_declaration_turns_the_code_yellow_until_a_test(

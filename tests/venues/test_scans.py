@@ -296,3 +296,29 @@ def test_the_venue_map_draws_each_listed_venue_of_the_jurisdiction_as_a_dot(
     assert f'href="/venues/{mine.pk}/"' in html and 'fill="#777777"' in html and "东门超市" in html
     assert "西门饭店" not in html
     assert client_of(officer_a).get("/venues/?category=bus").content.decode().count('class="marker"') == 0
+
+
+def test_a_checkpoint_names_the_person_by_the_codes_opaque_reference(
+    guard: Any, venue_a: Venue, person_factory: Any, officer_a: Any
+) -> None:
+    from apps.people.pii import person_refs
+
+    p = person_factory(actor=officer_a)
+    ref = person_refs().encode(p.pk)
+    made_up = next(r for r in range(1, 10**6) if person_refs().decode(r) is None)
+    items = [
+        {**scan(venue_a, p), "person": None, "person_ref": ref},
+        {**scan(venue_a, p), "person": None, "person_ref": str(ref), "scanned_at": "2020-03-01T08:00:00Z"},
+        {**scan(venue_a, p), "person": None, "person_ref": made_up},
+        {**scan(venue_a, p), "person": None, "person_ref": "not a number"},
+        {**scan(venue_a, p), "scanned_at": "yesterday"},
+    ]
+    result = scans_ingest(actor=guard, scans=items)
+    assert result.accepted == 2
+    assert [(r["index"], r["code"]) for r in result.rejected] == [
+        (2, "unknown_person"),
+        (3, "unknown_person"),
+        (4, "malformed"),
+    ]
+    assert set(Scan.objects.values_list("person_id", flat=True)) == {p.pk}
+    assert Scan.objects.filter(scanned_at=dt.datetime(2020, 3, 1, 8, tzinfo=dt.UTC)).count() == 1
