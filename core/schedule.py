@@ -36,11 +36,7 @@ def next_due(spec: Spec, last: dt.datetime | None, tz: dt.tzinfo) -> dt.datetime
     local = last.astimezone(tz)
     today_slot = dt.datetime.combine(local.date(), spec.at, tzinfo=tz)
     # The first slot strictly after the last run: a run at 00:05 on day D is next due at 00:05 on D+1.
-    slot = (
-        today_slot
-        if today_slot > local
-        else dt.datetime.combine(local.date() + dt.timedelta(days=1), spec.at, tzinfo=tz)
-    )
+    slot = today_slot if today_slot > local else dt.datetime.combine(local.date() + dt.timedelta(days=1), spec.at, tzinfo=tz)
     return slot
 
 

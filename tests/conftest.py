@@ -15,13 +15,8 @@ from core import synthetic
 from tests.factories import DISTRICT_A, DISTRICT_B, TEST_PASSWORD, PersonFactory, UserFactory
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(autouse=True)
@@ -34,9 +29,7 @@ def _fast_hashing(settings: Any) -> None:
 def city(db: None) -> list[synthetic.AreaSpec]:
     """The fictional city's 448 areas: 990101–990106 districts, 40 streets, 400 communities."""
     specs = synthetic.city_areas()
-    areas_upsert(
-        {"code": a.code, "name_zh": a.name_zh, "name_en": a.name_en, "boundary": a.boundary} for a in specs
-    )
+    areas_upsert({"code": a.code, "name_zh": a.name_zh, "name_en": a.name_en, "boundary": a.boundary} for a in specs)
     return specs
 
 
@@ -87,7 +80,6 @@ def api_of() -> Callable[[User], Client]:
 
 
 # --- browser tests --------------------------------------------------------------------------------------------------
-
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:

@@ -40,9 +40,7 @@ class UserFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class: type[User], *args: Any, **kwargs: Any) -> User:
         role, area = kwargs.pop("role"), kwargs.pop("area")
-        return user_create(
-            username=kwargs.pop("username"), password=TEST_PASSWORD, grants=[(role, area)], **kwargs
-        )
+        return user_create(username=kwargs.pop("username"), password=TEST_PASSWORD, grants=[(role, area)], **kwargs)
 
 
 class PersonFactory(factory.Factory):

@@ -10,13 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_openapi_schema_lists_the_endpoints(city):
     schema = Client().get("/api/openapi.json").json()
-    for path in (
-        "/api/persons/",
-        "/api/persons/{person_id}",
-        "/api/areas/",
-        "/api/auth/token",
-        "/api/audit/",
-    ):
+    for path in ("/api/persons/", "/api/persons/{person_id}", "/api/areas/", "/api/auth/token", "/api/audit/"):
         assert path in schema["paths"], path
 
 

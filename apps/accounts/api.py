@@ -86,13 +86,6 @@ def audit_list(
     """The append-only audit log, newest first, for auditors of the areas the entries belong to."""
     if not has_perm_anywhere(request.user, Perm.AUDIT_VIEW):  # type: ignore[arg-type]
         raise Forbidden("audit_forbidden", "only auditors may read the audit log")
-    qs = audit_entries(
-        user=request.user,
-        action=action,
-        actor=actor,
-        object_type=object_type,  # type: ignore[arg-type]
-        object_id=object_id,
-        since=since,
-        until=until,
-    )
+    qs = audit_entries(user=request.user, action=action, actor=actor, object_type=object_type,  # type: ignore[arg-type]
+                       object_id=object_id, since=since, until=until)
     return paginate(qs, page, page_size)

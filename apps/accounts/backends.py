@@ -13,11 +13,7 @@ from apps.accounts.services import login_attempt
 
 class LockoutModelBackend(ModelBackend):
     def authenticate(  # type: ignore[override]
-        self,
-        request: HttpRequest | None,
-        username: str | None = None,
-        password: str | None = None,
-        **kwargs: Any,
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
     ) -> User | None:
         if username is None or password is None:
             return None

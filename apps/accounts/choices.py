@@ -121,13 +121,7 @@ ROLE_PERMS: dict[str, set[str]] = {
 for _role, _perms in {
     Role.COMMANDER: {Perm.CASE_VIEW, Perm.EPI_VIEW},
     Role.DISTRICT_OFFICER: {Perm.CASE_VIEW, Perm.EPI_VIEW},
-    Role.EPIDEMIOLOGIST: {
-        Perm.CASE_VIEW,
-        Perm.CASE_CHANGE,
-        Perm.CONTACT_DECIDE,
-        Perm.EPI_VIEW,
-        Perm.LAB_IMPORT,
-    },
+    Role.EPIDEMIOLOGIST: {Perm.CASE_VIEW, Perm.CASE_CHANGE, Perm.CONTACT_DECIDE, Perm.EPI_VIEW, Perm.LAB_IMPORT},
     Role.CLINICIAN: {Perm.CASE_VIEW, Perm.CASE_CHANGE, Perm.LAB_IMPORT},
     Role.AUDITOR: {Perm.CASE_VIEW},
 }.items():
@@ -153,31 +147,15 @@ class AuditAction(models.TextChoices):
     KEY_ROTATE = "key_rotate", _("Rotated the code signing key")
     ESCALATE = "escalate", _("Escalated")
 
-
 # The headquarters and district officers read the recovery track (apps.enterprises).
 ROLE_PERMS[Role.COMMANDER] |= {Perm.ENTERPRISE_VIEW, Perm.ENTERPRISE_EXPORT, Perm.ECONOMY_DASHBOARD}
 ROLE_PERMS[Role.DISTRICT_OFFICER] |= {Perm.ENTERPRISE_VIEW, Perm.ECONOMY_DASHBOARD}
 
 # Projects, indicators, prices, schools and disputes (issue 6, second half).
-_RECOVERY_VIEW = {
-    Perm.PROJECT_VIEW,
-    Perm.INDICATOR_VIEW,
-    Perm.PRICE_VIEW,
-    Perm.SCHOOL_VIEW,
-    Perm.DISPUTE_VIEW,
-}
+_RECOVERY_VIEW = {Perm.PROJECT_VIEW, Perm.INDICATOR_VIEW, Perm.PRICE_VIEW, Perm.SCHOOL_VIEW, Perm.DISPUTE_VIEW}
 ROLE_PERMS[Role.COMMANDER] |= _RECOVERY_VIEW
 ROLE_PERMS[Role.ECONOMIC_OFFICER] |= _RECOVERY_VIEW | {
-    Perm.PROJECT_CHANGE,
-    Perm.INDICATOR_REPORT,
-    Perm.INDICATOR_MANAGE,
-    Perm.PRICE_REPORT,
-    Perm.SCHOOL_CHANGE,
-    Perm.DISPUTE_CHANGE,
-    Perm.DISPUTE_REVEAL,
+    Perm.PROJECT_CHANGE, Perm.INDICATOR_REPORT, Perm.INDICATOR_MANAGE, Perm.PRICE_REPORT,
+    Perm.SCHOOL_CHANGE, Perm.DISPUTE_CHANGE, Perm.DISPUTE_REVEAL,
 }
-ROLE_PERMS[Role.DISTRICT_OFFICER] |= _RECOVERY_VIEW | {
-    Perm.INDICATOR_REPORT,
-    Perm.SCHOOL_CHANGE,
-    Perm.DISPUTE_CHANGE,
-}
+ROLE_PERMS[Role.DISTRICT_OFFICER] |= _RECOVERY_VIEW | {Perm.INDICATOR_REPORT, Perm.SCHOOL_CHANGE, Perm.DISPUTE_CHANGE}

@@ -68,9 +68,7 @@ class AuditLog(models.Model):
     the database by triggers, see the migration)."""
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     actor_name = models.CharField(max_length=150, blank=True)
     # No `choices=` here: apps add actions to AuditAction freely, without a migration of this append-only table.
     action = models.CharField(max_length=32, db_index=True)
@@ -104,3 +102,4 @@ class AuditLog(models.Model):
             return str(AuditAction(self.action).label)
         except ValueError:
             return self.action
+

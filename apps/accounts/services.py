@@ -56,9 +56,7 @@ def login_attempt(*, username: str, password: str, request: HttpRequest | None =
 def token_issue(*, user: User, name: str, days: int | None = 90, request: HttpRequest | None = None) -> str:
     key = "tc_" + secrets.token_urlsafe(32)
     expires = timezone.now() + dt.timedelta(days=days) if days else None
-    ApiToken.objects.create(
-        user=user, name=name, prefix=key[:8], key_hash=ApiToken.hash_key(key), expires_at=expires
-    )
+    ApiToken.objects.create(user=user, name=name, prefix=key[:8], key_hash=ApiToken.hash_key(key), expires_at=expires)
     audit_record(actor=user, action=AuditAction.TOKEN, obj=user, reason=name, request=request)
     return key
 

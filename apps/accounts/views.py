@@ -25,9 +25,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if request.method == "POST":
         result = login_attempt(
-            username=request.POST.get("username", ""),
-            password=request.POST.get("password", ""),
-            request=request,
+            username=request.POST.get("username", ""), password=request.POST.get("password", ""), request=request
         )
         if result.user is not None:
             login(request, result.user, backend="apps.accounts.backends.LockoutModelBackend")
@@ -40,9 +38,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             }
         else:
             error = _("Wrong username or password.")
-    return render(
-        request, "accounts/login.html", {"error": error, "next": next_url}, status=401 if error else 200
-    )
+    return render(request, "accounts/login.html", {"error": error, "next": next_url}, status=401 if error else 200)
 
 
 @require_POST
@@ -54,11 +50,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     roles = sorted(roles_of(request.user))  # type: ignore[arg-type]
-    return render(
-        request,
-        "accounts/home.html",
-        {"roles": roles, "scopes": grant_prefixes(request.user, Perm.PERSON_VIEW)},
-    )  # type: ignore[arg-type]
+    return render(request, "accounts/home.html", {"roles": roles, "scopes": grant_prefixes(request.user, Perm.PERSON_VIEW)})  # type: ignore[arg-type]
 
 
 @login_required
@@ -76,9 +68,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         until=until + dt.timedelta(days=1) if until else None,
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(
-        request, "accounts/audit.html", {"page": page, "actions": AuditAction.choices, "params": request.GET}
-    )
+    return render(request, "accounts/audit.html", {"page": page, "actions": AuditAction.choices, "params": request.GET})
 
 
 def _date(text: str | None) -> dt.datetime | None:

@@ -16,11 +16,6 @@ def case_history(user: Any, person: Any) -> list[HistoryItem]:
     for case in person_cases(user=user, person=person)[:20]:
         at = case.confirmed_at or case.reported_at or case.created_at
         text = _("Case #%(id)s: %(status)s (%(origin)s)") % {
-            "id": case.pk,
-            "status": case.get_status_display(),
-            "origin": case.get_origin_display(),
-        }
-        items.append(
-            HistoryItem(at=at, kind=_("case"), text=text, url=reverse("cases:detail", args=[case.pk]))
-        )
+            "id": case.pk, "status": case.get_status_display(), "origin": case.get_origin_display()}
+        items.append(HistoryItem(at=at, kind=_("case"), text=text, url=reverse("cases:detail", args=[case.pk])))
     return items

@@ -21,19 +21,7 @@ def code_history(user: Any, person: Any) -> list[HistoryItem]:
     if code is None:
         return []
     lang = "zh" if (translation.get_language() or "zh-hans").startswith("zh") else "en"
-    reasons = "; ".join(str(r.get(lang, r.get("code", ""))) for r in code.reasons) or _(
-        "no reason to restrict"
-    )
-    text = _("Health code %(colour)s: %(reasons)s") % {
-        "colour": code.get_colour_display(),
-        "reasons": reasons,
-    }
-    return [
-        HistoryItem(
-            at=code.computed_at,
-            kind=_("health code"),
-            text=text,
-            colour=code.colour,
-            url=reverse("codes:person", args=[person.pk]),
-        )
-    ]
+    reasons = "; ".join(str(r.get(lang, r.get("code", ""))) for r in code.reasons) or _("no reason to restrict")
+    text = _("Health code %(colour)s: %(reasons)s") % {"colour": code.get_colour_display(), "reasons": reasons}
+    return [HistoryItem(at=code.computed_at, kind=_("health code"), text=text, colour=code.colour,
+                        url=reverse("codes:person", args=[person.pk]))]

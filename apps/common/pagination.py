@@ -24,9 +24,4 @@ def paginate(qs: QuerySet[Any], page: int, page_size: int) -> dict[str, Any]:
     page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
     start = (page - 1) * page_size
     rows = list(qs[start : start + page_size + 1])
-    return {
-        "items": rows[:page_size],
-        "page": page,
-        "page_size": page_size,
-        "has_next": len(rows) > page_size,
-    }
+    return {"items": rows[:page_size], "page": page, "page_size": page_size, "has_next": len(rows) > page_size}

@@ -26,9 +26,7 @@ class Job:
 
 
 def jobs() -> list[Job]:
-    return [
-        Job(name, path, schedule.parse(when)) for name, (path, when) in settings.TONGCHOU_SCHEDULE.items()
-    ]
+    return [Job(name, path, schedule.parse(when)) for name, (path, when) in settings.TONGCHOU_SCHEDULE.items()]
 
 
 def run_due(*, now: dt.datetime | None = None, only: set[str] | None = None) -> list[str]:

@@ -61,9 +61,7 @@ def run(ctx: DemoContext, *, only: set[str] | None = None, force: bool = False) 
             summaries[name] = done.summary
             continue
         summary = module.run(ctx)
-        DemoStep.objects.update_or_create(
-            name=name, defaults={"seed": ctx.seed, "params": params, "summary": summary}
-        )
+        DemoStep.objects.update_or_create(name=name, defaults={"seed": ctx.seed, "params": params, "summary": summary})
         ctx.out(f"✓ {name}: {summary}")
         summaries[name] = summary
     return summaries

@@ -43,12 +43,8 @@ def area_import(request: HttpRequest, file: File[UploadedFile]) -> Any:
     Re-importing updates names and boundaries; every bad row is reported with its line."""
     if not has_perm_anywhere(request.user, Perm.AREA_MANAGE):  # type: ignore[arg-type]
         raise Forbidden("area_import_forbidden", "your role may not import areas")
-    return areas_import(
-        data=file.read(),
-        filename=file.name or "areas.csv",
-        actor=request.user,  # type: ignore[arg-type]
-        request=request,
-    )
+    return areas_import(data=file.read(), filename=file.name or "areas.csv", actor=request.user,  # type: ignore[arg-type]
+                        request=request)
 
 
 @router.get("", response=list[AreaOut])

@@ -15,9 +15,7 @@ class Area(models.Model):
     # area" is a prefix match on an indexed column (see core.geocodes.scope_prefix).
     code = models.CharField(_("code"), max_length=12, primary_key=True)
     level = models.PositiveSmallIntegerField(_("level"), choices=AreaLevel.choices)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     name_zh = models.CharField(_("name (Chinese)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
     boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)

@@ -40,16 +40,9 @@ def areas_upsert(rows: Iterable[Mapping[str, Any]]) -> int:
     items = sorted(rows, key=lambda r: (len(r["code"]), r["code"]))
     existing = set(Area.objects.filter(code__in=[r["code"] for r in items]).values_list("code", flat=True))
     new = [
-        Area(
-            code=r["code"],
-            level=geocodes.level_of(r["code"]),
-            parent_id=geocodes.parent_code(r["code"]),
-            name_zh=r["name_zh"],
-            name_en=r.get("name_en", ""),
-            boundary=r.get("boundary"),
-        )
-        for r in items
-        if r["code"] not in existing
+        Area(code=r["code"], level=geocodes.level_of(r["code"]), parent_id=geocodes.parent_code(r["code"]),
+             name_zh=r["name_zh"], name_en=r.get("name_en", ""), boundary=r.get("boundary"))
+        for r in items if r["code"] not in existing
     ]
     # Parents before children, so the foreign key always points at a row that exists.
     for level in sorted({a.level for a in new}):
@@ -62,9 +55,8 @@ def areas_upsert(rows: Iterable[Mapping[str, Any]]) -> int:
     return len(items)
 
 
-def areas_import(
-    *, data: bytes, filename: str, actor: User | None = None, request: HttpRequest | None = None
-) -> AreaImportReport:
+def areas_import(*, data: bytes, filename: str, actor: User | None = None,
+                 request: HttpRequest | None = None) -> AreaImportReport:
     """Import areas from CSV/XLSX; every bad row is reported with its line; with an actor, only areas inside the
     actor's area-management grants are accepted, and the import is audited."""
     try:
@@ -90,21 +82,14 @@ def areas_import(
         parent = geocodes.parent_code(code)
         given_parent = values.get("parent_code", "").strip()
         if given_parent and given_parent != parent:
-            report.errors.append(
-                {
-                    "line": line,
-                    "field": "parent_code",
-                    "message": f"the parent of {code} is {parent}, not {given_parent}",
-                }
-            )
+            report.errors.append({"line": line, "field": "parent_code",
+                                  "message": f"the parent of {code} is {parent}, not {given_parent}"})
             continue
         if parent and parent not in known and parent not in file_codes:
             report.errors.append({"line": line, "field": "code", "message": f"unknown parent area {parent}"})
             continue
         if actor is not None and not has_perm_at(actor, Perm.AREA_MANAGE, code):
-            report.errors.append(
-                {"line": line, "field": "code", "message": f"{code} lies outside your jurisdiction"}
-            )
+            report.errors.append({"line": line, "field": "code", "message": f"{code} lies outside your jurisdiction"})
             continue
         if not values["name_zh"].strip():
             report.errors.append({"line": line, "field": "name_zh", "message": "name is required"})
@@ -116,22 +101,10 @@ def areas_import(
                 if boundary.get("type") not in ("Polygon", "MultiPolygon"):
                     raise ValueError
             except (ValueError, AttributeError):
-                report.errors.append(
-                    {
-                        "line": line,
-                        "field": "boundary",
-                        "message": "boundary must be a GeoJSON Polygon or MultiPolygon",
-                    }
-                )
+                report.errors.append({"line": line, "field": "boundary", "message": "boundary must be a GeoJSON Polygon or MultiPolygon"})
                 continue
-        clean.append(
-            {
-                "code": code,
-                "name_zh": values["name_zh"].strip(),
-                "name_en": values.get("name_en", "").strip(),
-                "boundary": boundary,
-            }
-        )
+        clean.append({"code": code, "name_zh": values["name_zh"].strip(),
+                      "name_en": values.get("name_en", "").strip(), "boundary": boundary})
     # A child whose parent row was rejected cannot be saved either: report it instead of failing.
     accepted = known | {c["code"] for c in clean}
     for item in sorted(clean, key=lambda c: len(c["code"])):  # parents first, so a rejection cascades down
@@ -139,22 +112,11 @@ def areas_import(
         if parent and parent not in accepted:
             clean.remove(item)
             accepted.discard(item["code"])
-            report.errors.append(
-                {
-                    "line": next(line for line, v in parsed if v["code"].strip() == item["code"]),
-                    "field": "code",
-                    "message": f"its parent {parent} was rejected",
-                }
-            )
+            report.errors.append({"line": next(line for line, v in parsed if v["code"].strip() == item["code"]),
+                                  "field": "code", "message": f"its parent {parent} was rejected"})
     report.saved_rows = areas_upsert(clean)
     report.errors.sort(key=lambda e: e["line"])
     if actor is not None:
-        audit_record(
-            actor=actor,
-            action=AuditAction.IMPORT,
-            object_type="geo.area",
-            object_repr=filename[:200],
-            after={"saved": report.saved_rows, "errors": len(report.errors)},
-            request=request,
-        )
+        audit_record(actor=actor, action=AuditAction.IMPORT, object_type="geo.area", object_repr=filename[:200],
+                     after={"saved": report.saved_rows, "errors": len(report.errors)}, request=request)
     return report

@@ -28,3 +28,4 @@ def area_tree(request: HttpRequest, code: str = "") -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "geo/_children.html", context)
     return render(request, "geo/tree.html", context)
+

@@ -8,15 +8,7 @@ class PersonAdmin(admin.ModelAdmin):
     # Only masked values here: revealing goes through the audited reveal action on the person page.
     list_display = ["id", "name_masked", "doc_masked", "phone_masked", "sex", "birth_date", "area"]
     list_filter = ["sex", "nationality"]
-    exclude = [
-        "name_enc",
-        "doc_number_enc",
-        "phone_enc",
-        "address_enc",
-        "dedup_key",
-        "name_hash",
-        "phone_hash",
-    ]
+    exclude = ["name_enc", "doc_number_enc", "phone_enc", "address_enc", "dedup_key", "name_hash", "phone_hash"]
     readonly_fields = ["name_masked", "doc_masked", "phone_masked", "merged_into"]
     raw_id_fields = ["area", "household"]
     show_full_result_count = False
@@ -36,12 +28,4 @@ class MergeCandidateAdmin(admin.ModelAdmin):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
-    list_display = [
-        "filename",
-        "uploaded_by",
-        "created_at",
-        "total_rows",
-        "created_rows",
-        "existing_rows",
-        "error_rows",
-    ]
+    list_display = ["filename", "uploaded_by", "created_at", "total_rows", "created_rows", "existing_rows", "error_rows"]

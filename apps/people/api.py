@@ -129,20 +129,17 @@ def person_export(request: HttpRequest, q: str = "", area: str = "", format: str
 
 
 @router.post("/import", response=ImportOut)
-def person_import(request: HttpRequest, file: File[UploadedFile], mapping: Form[str] = "") -> Any:
+def person_import(
+    request: HttpRequest, file: File[UploadedFile], mapping: Form[str] = ""
+) -> Any:
     """Import a CSV or XLSX list. `mapping` is optional JSON {our_field: their_column}. Every bad row is
     reported with its line; good rows are kept; rows already registered are not duplicated."""
     try:
         columns = json.loads(mapping) if mapping else None
     except json.JSONDecodeError:
         raise ValidationFailed("bad_mapping", "mapping must be a JSON object") from None
-    return services.persons_import(
-        actor=request.user,
-        data=file.read(),
-        filename=file.name or "upload.csv",  # type: ignore[arg-type]
-        mapping=columns,
-        request=request,
-    )
+    return services.persons_import(actor=request.user, data=file.read(), filename=file.name or "upload.csv",  # type: ignore[arg-type]
+                                   mapping=columns, request=request)
 
 
 @router.get("/merge-candidates", response=list[MergeCandidateOut])
@@ -182,10 +179,5 @@ def person_update(request: HttpRequest, person_id: int, body: PersonPatch) -> An
 def person_reveal(request: HttpRequest, person_id: int, body: RevealIn) -> Any:
     """Show personal data in clear. Needs the reveal permission at the person's area; always audited."""
     person = selectors.person_get(user=request.user, pk=person_id)  # type: ignore[arg-type]
-    return services.person_reveal(
-        actor=request.user,
-        person=person,
-        fields=body.fields,
-        reason=body.reason,  # type: ignore[arg-type]
-        request=request,
-    )
+    return services.person_reveal(actor=request.user, person=person, fields=body.fields, reason=body.reason,  # type: ignore[arg-type]
+                                  request=request)

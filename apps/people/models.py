@@ -48,17 +48,11 @@ class Person(models.Model):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     nationality = models.CharField(_("nationality"), max_length=3, default="CHN")
-    area = models.ForeignKey(
-        "geo.Area", verbose_name=_("residence"), on_delete=models.PROTECT, related_name="+"
-    )
-    household = models.ForeignKey(
-        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
-    )
+    area = models.ForeignKey("geo.Area", verbose_name=_("residence"), on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
     relation = models.CharField(_("relation to head"), max_length=16, choices=Relation.choices, blank=True)
     tags = models.JSONField(_("tags"), default=list, blank=True)
-    merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
-    )
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

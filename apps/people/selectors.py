@@ -43,9 +43,7 @@ def person_search_q(query: str) -> Q:
     return q
 
 
-def persons_list(
-    *, user: User, query: str = "", area: str = "", perm: str = Perm.PERSON_VIEW
-) -> QuerySet[Person]:
+def persons_list(*, user: User, query: str = "", area: str = "", perm: str = Perm.PERSON_VIEW) -> QuerySet[Person]:
     qs = Person.objects.visible_to(user, perm).active().select_related("area")
     if query:
         qs = qs.filter(person_search_q(query))
@@ -58,12 +56,7 @@ def persons_list(
 
 
 def person_get(*, user: User, pk: int, perm: str = Perm.PERSON_VIEW) -> Person:
-    person = (
-        Person.objects.visible_to(user, perm)
-        .select_related("area", "household", "merged_into")
-        .filter(pk=pk)
-        .first()
-    )
+    person = Person.objects.visible_to(user, perm).select_related("area", "household", "merged_into").filter(pk=pk).first()
     if person is None:
         # The same answer for "does not exist" and "not yours": no probing of other districts.
         raise NotFound("person_not_found", "no such person in your jurisdiction")

@@ -46,15 +46,8 @@ PERSON_ALIASES: dict[str, tuple[str, ...]] = {
 }
 REVEALABLE = ("name", "doc_number", "phone", "address")
 SEX_WORDS = {"男": "M", "女": "F", "male": "M", "female": "F"}
-RELATION_WORDS = {
-    "户主": "head",
-    "配偶": "spouse",
-    "子女": "child",
-    "父母": "parent",
-    "孙子女": "grandchild",
-    "兄弟姐妹": "sibling",
-    "其他": "other",
-}
+RELATION_WORDS = {"户主": "head", "配偶": "spouse", "子女": "child", "父母": "parent", "孙子女": "grandchild",
+                  "兄弟姐妹": "sibling", "其他": "other"}
 
 
 def person_columns(clean: CleanPerson, now: dt.datetime) -> dict[str, Any]:
@@ -101,9 +94,7 @@ def _errors_detail(errors: Iterable[FieldError]) -> list[dict[str, Any]]:
 
 
 def _validate(data: Mapping[str, str], area_codes: set[str] | None = None) -> CleanPerson:
-    result = clean_person(
-        _normalise_words(data), area_codes=area_codes or all_area_codes(), today=timezone.localdate()
-    )
+    result = clean_person(_normalise_words(data), area_codes=area_codes or all_area_codes(), today=timezone.localdate())
     if isinstance(result, list):
         raise ValidationFailed("invalid_person", "the person record has errors", _errors_detail(result))
     return result
@@ -130,9 +121,7 @@ def person_create(*, actor: User, data: Mapping[str, str], request: HttpRequest 
 
 
 @transaction.atomic
-def person_update(
-    *, actor: User, person: Person, data: Mapping[str, str], request: HttpRequest | None = None
-) -> Person:
+def person_update(*, actor: User, person: Person, data: Mapping[str, str], request: HttpRequest | None = None) -> Person:
     person = Person.objects.select_for_update().get(pk=person.pk)
     if not has_perm_at(actor, Perm.PERSON_CHANGE, person.area_id):
         raise Forbidden("outside_jurisdiction", "this person lies outside your jurisdiction")
@@ -143,14 +132,9 @@ def person_update(
         raise Forbidden("outside_jurisdiction", "the new residence lies outside your jurisdiction")
     columns = person_columns(clean, timezone.now())
     columns.pop("created_at")
-    if (
-        columns["dedup_key"] != person.dedup_key
-        and Person.objects.filter(dedup_key=columns["dedup_key"]).exists()
-    ):
+    if columns["dedup_key"] != person.dedup_key and Person.objects.filter(dedup_key=columns["dedup_key"]).exists():
         raise Conflict("duplicate_person", "another person has this document number")
-    changed = sorted(
-        k for k in PERSON_ALIASES if str(current.get(k, "")) != str(asdict(clean).get(k, "") or "")
-    )
+    changed = sorted(k for k in PERSON_ALIASES if str(current.get(k, "")) != str(asdict(clean).get(k, "") or ""))
     # The audit keeps masked before/after values: enough to see what changed, no new copy of plaintext.
     before = {k: _masked_value(k, str(current.get(k, ""))) for k in changed}
     after = {k: _masked_value(k, str(asdict(clean).get(k, "") or "")) for k in changed}
@@ -158,15 +142,8 @@ def person_update(
         setattr(person, key, value)
     person.household = _household_for(clean.household_ref, clean.area_code) or person.household
     person.save()
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=person,
-        fields=changed,
-        before=before,
-        after=after,
-        request=request,
-    )
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=person, fields=changed, before=before, after=after,
+                 request=request)
     return person
 
 
@@ -209,12 +186,7 @@ def person_plain(person: Person) -> dict[str, Any]:
 
 
 def person_reveal(
-    *,
-    actor: User,
-    person: Person,
-    fields: Iterable[str],
-    reason: str = "",
-    request: HttpRequest | None = None,
+    *, actor: User, person: Person, fields: Iterable[str], reason: str = "", request: HttpRequest | None = None
 ) -> dict[str, str]:
     fields = [f for f in fields if f in REVEALABLE]
     if not fields:
@@ -222,9 +194,7 @@ def person_reveal(
     if not has_perm_at(actor, Perm.PERSON_REVEAL, person.area_id):
         raise Forbidden("reveal_forbidden", "your role may not reveal personal data of this person")
     plain = person_plain(person)
-    audit_record(
-        actor=actor, action=AuditAction.REVEAL, obj=person, fields=fields, reason=reason, request=request
-    )
+    audit_record(actor=actor, action=AuditAction.REVEAL, obj=person, fields=fields, reason=reason, request=request)
     return {f: plain[f] for f in fields}
 
 
@@ -245,56 +215,35 @@ def persons_import(
         raise ValidationFailed("bad_file", str(exc)) from None
     missing = [f for f in ("name", "area_code") if f not in columns]
     if missing:
-        raise ValidationFailed(
-            "missing_columns",
-            "the file lacks columns: " + ", ".join(missing),
-            [{"field": f} for f in missing],
-        )
+        raise ValidationFailed("missing_columns", "the file lacks columns: " + ", ".join(missing),
+                               [{"field": f} for f in missing])
     area_codes = all_area_codes()
     now = timezone.now()
-    batch = ImportBatch(
-        kind="persons",
-        filename=filename[:255],
-        file_sha256=hashlib.sha256(data).hexdigest(),
-        uploaded_by=actor,
-    )
+    batch = ImportBatch(kind="persons", filename=filename[:255], file_sha256=hashlib.sha256(data).hexdigest(),
+                        uploaded_by=actor)
     errors: list[dict[str, Any]] = []
     good: list[tuple[int, CleanPerson]] = []
     seen: dict[str, int] = {}
     allowed: dict[str, bool] = {}  # area code -> in the actor's jurisdiction, asked once per area
     for row in rows:
         batch.total_rows += 1
-        result = clean_person(
-            _normalise_words(tabular.remap(row, columns)), area_codes=area_codes, today=now.date()
-        )
+        result = clean_person(_normalise_words(tabular.remap(row, columns)), area_codes=area_codes, today=now.date())
         if isinstance(result, list):
             errors.extend({"line": row.line, **e} for e in _errors_detail(result))
             continue
         if result.area_code not in allowed:
             allowed[result.area_code] = has_perm_at(actor, Perm.PERSON_IMPORT, result.area_code)
         if not allowed[result.area_code]:
-            errors.append(
-                {
-                    "line": row.line,
-                    "field": "area_code",
-                    "code": "outside_jurisdiction",
-                    "message": f"area {result.area_code} lies outside your jurisdiction",
-                }
-            )
+            errors.append({"line": row.line, "field": "area_code", "code": "outside_jurisdiction",
+                           "message": f"area {result.area_code} lies outside your jurisdiction"})
             continue
         good.append((row.line, result))
     with transaction.atomic():
         stored = [person_columns(clean, now) for _, clean in good]
         for (line, _clean), cols in zip(good, stored, strict=True):
             if cols["dedup_key"] in seen:
-                errors.append(
-                    {
-                        "line": line,
-                        "field": "doc_number",
-                        "code": "repeated_in_file",
-                        "message": f"the same person is already on line {seen[cols['dedup_key']]}",
-                    }
-                )
+                errors.append({"line": line, "field": "doc_number", "code": "repeated_in_file",
+                               "message": f"the same person is already on line {seen[cols['dedup_key']]}"})
             seen.setdefault(cols["dedup_key"], line)
         created = persons_bulk_insert(stored, households=[c.household_ref for _, c in good])
         batch.created_rows = created
@@ -302,14 +251,9 @@ def persons_import(
         batch.error_rows = len({e["line"] for e in errors})
         batch.errors = sorted(errors, key=lambda e: e["line"])
         batch.save()
-        audit_record(
-            actor=actor,
-            action=AuditAction.IMPORT,
-            obj=batch,
-            object_repr=filename[:200],
-            after={"created": created, "existing": batch.existing_rows, "errors": batch.error_rows},
-            request=request,
-        )
+        audit_record(actor=actor, action=AuditAction.IMPORT, obj=batch, object_repr=filename[:200],
+                     after={"created": created, "existing": batch.existing_rows, "errors": batch.error_rows},
+                     request=request)
         merge_candidates_find(person_ids=_created_ids(list(seen), now))
     return batch
 
@@ -318,10 +262,8 @@ def _created_ids(keys: list[str], now: dt.datetime) -> list[int]:
     """Ids of the persons with these dedup keys that this import created (their created_at is its `now`)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # one array parameter, not 5,000 placeholders per statement
-            cursor.execute(
-                f"SELECT id FROM {Person._meta.db_table} WHERE dedup_key = ANY(%s) AND created_at = %s",
-                [keys, now],
-            )
+            cursor.execute(f"SELECT id FROM {Person._meta.db_table} WHERE dedup_key = ANY(%s) AND created_at = %s",
+                           [keys, now])
             return [row[0] for row in cursor.fetchall()]
     new_ids: list[int] = []
     for start in range(0, len(keys), 5000):  # SQLite allows at most 32,766 parameters in one statement
@@ -331,26 +273,9 @@ def _created_ids(keys: list[str], now: dt.datetime) -> list[int]:
 
 
 PERSON_COLUMNS = (
-    "dedup_key",
-    "doc_type",
-    "doc_number_enc",
-    "doc_masked",
-    "name_enc",
-    "name_masked",
-    "name_hash",
-    "phone_enc",
-    "phone_masked",
-    "phone_hash",
-    "address_enc",
-    "sex",
-    "birth_date",
-    "nationality",
-    "area_id",
-    "household_id",
-    "relation",
-    "tags",
-    "created_at",
-    "updated_at",
+    "dedup_key", "doc_type", "doc_number_enc", "doc_masked", "name_enc", "name_masked", "name_hash", "phone_enc",
+    "phone_masked", "phone_hash", "address_enc", "sex", "birth_date", "nationality", "area_id", "household_id",
+    "relation", "tags", "created_at", "updated_at",
 )
 
 
@@ -360,10 +285,7 @@ def persons_bulk_insert(stored: list[dict[str, Any]], *, households: list[str]) 
     if refs:
         now = timezone.now()
         insert_ignoring_conflicts(
-            Household._meta.db_table,
-            ("ref", "area_id", "created_at"),
-            [(r, a, now) for r, a in refs.items()],
-            "ref",
+            Household._meta.db_table, ("ref", "area_id", "created_at"), [(r, a, now) for r, a in refs.items()], "ref"
         )
     ids: dict[str, int] = {}
     ref_list = list(refs)
@@ -429,9 +351,7 @@ def merge_candidates_find(*, person_ids: list[int]) -> int:
         for a, b, kind in sorted(found, key=lambda r: r[2]):  # same birth date first: it names the reason
             pair = (min(a, b), max(a, b))
             reasons.setdefault(pair, MergeReason.NAME_BIRTH if kind == 1 else MergeReason.NAME_PHONE)
-        pairs = [
-            MergeCandidate(person_a_id=a, person_b_id=b, reason=r) for (a, b), r in sorted(reasons.items())
-        ]
+        pairs = [MergeCandidate(person_a_id=a, person_b_id=b, reason=r) for (a, b), r in sorted(reasons.items())]
         created += len(MergeCandidate.objects.bulk_create(pairs, ignore_conflicts=True))
     return created
 
@@ -468,24 +388,17 @@ def person_merge(*, actor: User, winner: Person, loser: Person, request: HttpReq
     winner.save()
     loser.merged_into = winner
     loser.save(update_fields=["merged_into", "updated_at"])
-    MergeCandidate.objects.filter(Q(person_a=loser) | Q(person_b=loser), status=MergeStatus.OPEN).update(
-        status=MergeStatus.MERGED, decided_by=actor, decided_at=timezone.now()
-    )
-    audit_record(
-        actor=actor,
-        action=AuditAction.MERGE,
-        obj=winner,
-        before={"loser": loser.pk, "loser_record": str(loser)},
-        after={"repointed": repointed},
-        request=request,
-    )
+    MergeCandidate.objects.filter(
+        Q(person_a=loser) | Q(person_b=loser), status=MergeStatus.OPEN
+    ).update(status=MergeStatus.MERGED, decided_by=actor, decided_at=timezone.now())
+    audit_record(actor=actor, action=AuditAction.MERGE, obj=winner,
+                 before={"loser": loser.pk, "loser_record": str(loser)}, after={"repointed": repointed},
+                 request=request)
     return winner
 
 
 @transaction.atomic
-def merge_candidate_dismiss(
-    *, actor: User, candidate: MergeCandidate, request: HttpRequest | None = None
-) -> None:
+def merge_candidate_dismiss(*, actor: User, candidate: MergeCandidate, request: HttpRequest | None = None) -> None:
     for p in (candidate.person_a, candidate.person_b):
         if not has_perm_at(actor, Perm.PERSON_MERGE, p.area_id):
             raise Forbidden("outside_jurisdiction", "both persons must lie in your jurisdiction")
@@ -493,11 +406,5 @@ def merge_candidate_dismiss(
     candidate.decided_by = actor
     candidate.decided_at = timezone.now()
     candidate.save()
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=candidate,
-        fields=["status"],
-        after={"status": MergeStatus.DISMISSED},
-        request=request,
-    )
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=candidate, fields=["status"],
+                 after={"status": MergeStatus.DISMISSED}, request=request)

@@ -94,11 +94,7 @@ def person_import(request: HttpRequest) -> HttpResponse:
         try:
             mapping = json.loads(form.cleaned_data["mapping"]) if form.cleaned_data["mapping"] else None
             batch = services.persons_import(
-                actor=request.user,
-                data=upload.read(),
-                filename=upload.name,
-                mapping=mapping,
-                request=request,  # type: ignore[arg-type]
+                actor=request.user, data=upload.read(), filename=upload.name, mapping=mapping, request=request  # type: ignore[arg-type]
             )
         except json.JSONDecodeError:
             error = "mapping must be JSON"
@@ -124,15 +120,9 @@ def person_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def merge_candidates(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        candidate = (
-            selectors.merge_candidates_open(user=request.user)
-            .filter(pk=request.POST.get("candidate") or 0)
-            .first()
-        )  # type: ignore[arg-type]
+        candidate = selectors.merge_candidates_open(user=request.user).filter(pk=request.POST.get("candidate") or 0).first()  # type: ignore[arg-type]
         if candidate is None:
-            return error_page(
-                request, NotFound("candidate_not_found", "no such open duplicate in your jurisdiction")
-            )
+            return error_page(request, NotFound("candidate_not_found", "no such open duplicate in your jurisdiction"))
         pair = {candidate.person_a_id: candidate.person_a, candidate.person_b_id: candidate.person_b}
         try:
             if request.POST.get("action") == "dismiss":
@@ -142,13 +132,9 @@ def merge_candidates(request: HttpRequest) -> HttpResponse:
                 if winner_id not in pair:
                     raise ValidationFailed("bad_winner", "the record to keep must be one of the pair")
                 loser_id = next(pk for pk in pair if pk != winner_id)
-                services.person_merge(
-                    actor=request.user, winner=pair[winner_id], loser=pair[loser_id], request=request
-                )  # type: ignore[arg-type]
+                services.person_merge(actor=request.user, winner=pair[winner_id], loser=pair[loser_id], request=request)  # type: ignore[arg-type]
         except ValueError:
-            return error_page(
-                request, ValidationFailed("bad_winner", "the record to keep must be one of the pair")
-            )
+            return error_page(request, ValidationFailed("bad_winner", "the record to keep must be one of the pair"))
         except ServiceError as exc:
             return error_page(request, exc)
         return redirect("people:merge")

@@ -51,18 +51,12 @@ def test_the_lock_expires(officer_a, settings):
     from django.utils import timezone
 
     User.objects.filter(pk=officer_a.pk).update(locked_until=timezone.now() - dt.timedelta(seconds=1))
-    assert (
-        Client().post("/accounts/login/", {"username": "officer_a", "password": TEST_PASSWORD}).status_code
-        == 302
-    )
+    assert Client().post("/accounts/login/", {"username": "officer_a", "password": TEST_PASSWORD}).status_code == 302
 
 
 def test_a_token_is_issued_for_the_right_password_and_stored_hashed(officer_a):
-    response = Client().post(
-        "/api/auth/token",
-        {"username": "officer_a", "password": TEST_PASSWORD, "name": "phone"},
-        content_type="application/json",
-    )
+    response = Client().post("/api/auth/token", {"username": "officer_a", "password": TEST_PASSWORD, "name": "phone"},
+                             content_type="application/json")
     assert response.status_code == 200
     key = response.json()["token"]
     assert not ApiToken.objects.filter(key_hash=key).exists()
@@ -72,11 +66,8 @@ def test_a_token_is_issued_for_the_right_password_and_stored_hashed(officer_a):
 
 
 def test_a_wrong_password_gets_a_json_401(officer_a):
-    response = Client().post(
-        "/api/auth/token",
-        {"username": "officer_a", "password": "nope-nope-nope"},
-        content_type="application/json",
-    )
+    response = Client().post("/api/auth/token", {"username": "officer_a", "password": "nope-nope-nope"},
+                             content_type="application/json")
     assert response.status_code == 401
     assert response.json()["code"] == "invalid_credentials"
 
@@ -84,14 +75,9 @@ def test_a_wrong_password_gets_a_json_401(officer_a):
 def test_a_locked_account_gets_no_token(officer_a, settings):
     client = Client()
     for _ in range(settings.LOCKOUT_THRESHOLD):
-        client.post(
-            "/api/auth/token", {"username": "officer_a", "password": "wrong"}, content_type="application/json"
-        )
-    response = client.post(
-        "/api/auth/token",
-        {"username": "officer_a", "password": TEST_PASSWORD},
-        content_type="application/json",
-    )
+        client.post("/api/auth/token", {"username": "officer_a", "password": "wrong"}, content_type="application/json")
+    response = client.post("/api/auth/token", {"username": "officer_a", "password": TEST_PASSWORD},
+                           content_type="application/json")
     assert response.status_code == 403
     assert response.json()["code"] == "locked"
 

@@ -39,11 +39,8 @@ def test_daily_is_counted_on_the_local_calendar_not_utc():
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    last=st.datetimes(min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2030, 1, 1)),
-    hour=st.integers(0, 23),
-    minute=st.integers(0, 59),
-)
+@given(last=st.datetimes(min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2030, 1, 1)),
+       hour=st.integers(0, 23), minute=st.integers(0, 59))
 def test_daily_next_due_is_the_first_slot_after_the_last_run(last, hour, minute):
     last = last.replace(tzinfo=SH)
     spec = DailyAt(dt.time(hour, minute))
@@ -54,10 +51,8 @@ def test_daily_next_due_is_the_first_slot_after_the_last_run(last, hour, minute)
     assert (due.hour, due.minute) == (hour, minute)
 
 
-@pytest.mark.parametrize(
-    ("text", "spec"),
-    [("every 5m", Every(5)), ("every 2h", Every(120)), ("daily 00:05", DailyAt(dt.time(0, 5)))],
-)
+@pytest.mark.parametrize(("text", "spec"), [("every 5m", Every(5)), ("every 2h", Every(120)),
+                                             ("daily 00:05", DailyAt(dt.time(0, 5)))])
 def test_schedules_are_read_from_text(text, spec):
     assert parse(text) == spec
 

@@ -16,15 +16,8 @@ pytestmark = pytest.mark.django_db
 
 def _run(**kwargs) -> str:
     out = io.StringIO()
-    call_command(
-        "demo_city",
-        persons=600,
-        seed=7,
-        no_progress=True,
-        only=["areas", "persons", "users"],
-        stdout=out,
-        **kwargs,
-    )
+    call_command("demo_city", persons=600, seed=7, no_progress=True, only=["areas", "persons", "users"], stdout=out,
+                 **kwargs)
     return out.getvalue()
 
 

@@ -35,26 +35,20 @@ def test_import_reports_bad_rows_and_keeps_good_ones(make_user, api_of):
     polygon = json.dumps({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]})
     rows = [
         ["区划代码", "名称", "英文名称", "边界"],
-        ["990107", "新区", "New District", polygon],  # 2 ok
-        ["990107001", "新街道", "New Street", ""],  # 3 ok (parent on line 2)
-        ["990107001001", "新社区", "New Community", ""],  # 4 ok
-        ["99010", "坏代码", "", ""],  # 5 bad code
-        ["990108001", "孤儿街道", "", ""],  # 6 parent unknown
-        ["990107002", "", "", ""],  # 7 no name
-        ["990107003", "坏边界", "", '{"type": "Point"}'],  # 8 bad boundary
+        ["990107", "新区", "New District", polygon],          # 2 ok
+        ["990107001", "新街道", "New Street", ""],            # 3 ok (parent on line 2)
+        ["990107001001", "新社区", "New Community", ""],      # 4 ok
+        ["99010", "坏代码", "", ""],                          # 5 bad code
+        ["990108001", "孤儿街道", "", ""],                    # 6 parent unknown
+        ["990107002", "", "", ""],                            # 7 no name
+        ["990107003", "坏边界", "", '{"type": "Point"}'],     # 8 bad boundary
     ]
-    csv = "\n".join(
-        ",".join(f'"{c}"' if "," in c or '"' in c else c for c in (x.replace('"', '""') for x in r))
-        for r in rows
-    ).encode()
+    csv = "\n".join(",".join(f'"{c}"' if "," in c or '"' in c else c for c in (x.replace('"', '""') for x in r))
+                    for r in rows).encode()
     report = api_of(commander).post("/api/areas/import", {"file": SimpleUploadedFile("a.csv", csv)}).json()
     assert report["saved_rows"] == 3
     assert [(e["line"], e["field"]) for e in report["errors"]] == [
-        (5, "code"),
-        (6, "code"),
-        (7, "name_zh"),
-        (8, "boundary"),
-    ]
+        (5, "code"), (6, "code"), (7, "name_zh"), (8, "boundary")]
     assert Area.objects.get(code="990107").boundary["type"] == "Polygon"
     again = api_of(commander).post("/api/areas/import", {"file": SimpleUploadedFile("a.csv", csv)}).json()
     assert again["saved_rows"] == 3
@@ -62,9 +56,7 @@ def test_import_reports_bad_rows_and_keeps_good_ones(make_user, api_of):
 
 
 def test_a_district_officer_cannot_import_areas(officer_a, api_of):
-    response = api_of(officer_a).post(
-        "/api/areas/import", {"file": SimpleUploadedFile("a.csv", b"code,name\n")}
-    )
+    response = api_of(officer_a).post("/api/areas/import", {"file": SimpleUploadedFile("a.csv", b"code,name\n")})
     assert response.status_code == 403
 
 

@@ -14,10 +14,8 @@ from tests.factories import COMMUNITY_A, resident_id
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="SQLite has one writer at a time; the race needs PostgreSQL's parallel transactions",
-    ),
+    pytest.mark.skipif(connection.vendor != "postgresql",
+                       reason="SQLite has one writer at a time; the race needs PostgreSQL's parallel transactions"),
 ]
 
 
@@ -60,10 +58,8 @@ def test_the_same_file_imported_twice_at_once_is_stored_once(officer_a):
 
 def test_parallel_changes_to_different_fields_are_both_kept(officer_a, person_factory):
     person = person_factory(actor=officer_a, phone="13800000001", address="旧地址")
-    _parallel(
-        lambda: person_update(actor=officer_a, person=person, data={"phone": "13900000002"}),
-        lambda: person_update(actor=officer_a, person=person, data={"address": "新地址"}),
-    )
+    _parallel(lambda: person_update(actor=officer_a, person=person, data={"phone": "13900000002"}),
+              lambda: person_update(actor=officer_a, person=person, data={"address": "新地址"}))
     from apps.people.services import person_plain
 
     plain = person_plain(Person.objects.get(pk=person.pk))

@@ -19,23 +19,10 @@ def test_cases_code_and_scans_appear_in_the_person_history(officer_a, make_user,
     person = person_factory(actor=officer_a)
     epi = make_user("epidemiologist", "990100", username="epi")
     guard = make_user("checkpoint_operator", DISTRICT_A, username="guard")
-    venue = venue_create(
-        actor=officer_a, data={"name": "东门超市", "category": "supermarket", "area_code": COMMUNITY_A}
-    )
-    scans_ingest(
-        actor=guard,
-        device_id="d1",
-        scans=[
-            {
-                "client_id": uuid.uuid4().hex,
-                "venue": str(venue.ref),
-                "person": person.pk,
-                "scanned_at": timezone.now().isoformat(),
-                "temperature": "36.6",
-                "colour": "green",
-            }
-        ],
-    )
+    venue = venue_create(actor=officer_a, data={"name": "东门超市", "category": "supermarket", "area_code": COMMUNITY_A})
+    scans_ingest(actor=guard, device_id="d1", scans=[{
+        "client_id": uuid.uuid4().hex, "venue": str(venue.ref), "person": person.pk,
+        "scanned_at": timezone.now().isoformat(), "temperature": "36.6", "colour": "green"}])
     case = case_report(actor=epi, person=person, status="suspected")
     case_transition(actor=epi, case=case, to="confirmed")
     code_for(person)

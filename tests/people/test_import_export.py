@@ -25,11 +25,11 @@ def _bad_check_digit() -> str:
 def mixed_csv() -> bytes:
     rows = [
         "姓名,身份证号,手机号,社区代码,住址,户号,与户主关系",
-        f"张三,{resident_id(COMMUNITY_A)},13800000001,{COMMUNITY_A},演示路1号,H1,户主",  # line 2 ok
-        f"李四,{_bad_check_digit()},13800000002,{COMMUNITY_A},演示路2号,H1,配偶",  # line 3 check digit
-        f"王五,{resident_id(COMMUNITY_A)},123,{COMMUNITY_A},演示路3号,,",  # line 4 phone
-        f"赵六,{resident_id(COMMUNITY_A)},13800000004,990101999999,演示路4号,,",  # line 5 area
-        f"钱七,{resident_id(COMMUNITY_A)},13800000005,{COMMUNITY_A},演示路5号,H1,子女",  # line 6 ok
+        f"张三,{resident_id(COMMUNITY_A)},13800000001,{COMMUNITY_A},演示路1号,H1,户主",        # line 2 ok
+        f"李四,{_bad_check_digit()},13800000002,{COMMUNITY_A},演示路2号,H1,配偶",              # line 3 check digit
+        f"王五,{resident_id(COMMUNITY_A)},123,{COMMUNITY_A},演示路3号,,",                       # line 4 phone
+        f"赵六,{resident_id(COMMUNITY_A)},13800000004,990101999999,演示路4号,,",                 # line 5 area
+        f"钱七,{resident_id(COMMUNITY_A)},13800000005,{COMMUNITY_A},演示路5号,H1,子女",          # line 6 ok
     ]
     return ("\n".join(rows) + "\n").encode()
 
@@ -47,10 +47,7 @@ def test_bad_rows_are_reported_by_line_and_good_rows_kept(officer_a, api_of, mix
     report = response.json()
     assert (report["total_rows"], report["created_rows"], report["error_rows"]) == (5, 2, 3)
     assert [(e["line"], e["field"], e["code"]) for e in report["errors"]] == [
-        (3, "doc_number", "check_digit"),
-        (4, "phone", "format"),
-        (5, "area_code", "unknown"),
-    ]
+        (3, "doc_number", "check_digit"), (4, "phone", "format"), (5, "area_code", "unknown")]
     assert Person.objects.count() == 2
     head = Person.objects.get(relation="head")
     assert head.household.members.count() == 2
@@ -81,12 +78,8 @@ def test_xlsx_with_an_explicit_column_mapping(officer_a, api_of):
     sheet.append(["周九", "not-an-id", COMMUNITY_A, "13800000009"])
     buffer = io.BytesIO()
     book.save(buffer)
-    report = _upload(
-        api_of(officer_a),
-        buffer.getvalue(),
-        "list.xlsx",
-        {"name": "Person", "doc_number": "Document", "area_code": "Community", "phone": "Mobile"},
-    ).json()
+    report = _upload(api_of(officer_a), buffer.getvalue(), "list.xlsx",
+                     {"name": "Person", "doc_number": "Document", "area_code": "Community", "phone": "Mobile"}).json()
     assert report["created_rows"] == 1
     assert [(e["line"], e["field"]) for e in report["errors"]] == [(3, "doc_number")]
 
@@ -103,9 +96,7 @@ def test_gb18030_files_from_older_spreadsheets_are_read(officer_a, api_of):
 
 
 def test_the_import_page_shows_the_row_report(officer_a, client_of, mixed_csv):
-    response = client_of(officer_a).post(
-        "/persons/import/", {"file": SimpleUploadedFile("list.csv", mixed_csv)}
-    )
+    response = client_of(officer_a).post("/persons/import/", {"file": SimpleUploadedFile("list.csv", mixed_csv)})
     html = response.content.decode()
     assert response.status_code == 200
     for line in ("3", "4", "5"):
@@ -126,9 +117,7 @@ def test_export_csv_and_xlsx_are_masked_and_audited(officer_a, person_factory, c
     assert AuditLog.objects.filter(action="export", actor=officer_a).count() == 2
 
 
-def test_an_exported_file_is_rejected_on_import_because_it_is_masked(
-    officer_a, person_factory, client_of, api_of
-):
+def test_an_exported_file_is_rejected_on_import_because_it_is_masked(officer_a, person_factory, client_of, api_of):
     person_factory(actor=officer_a)
     exported = client_of(officer_a).get("/persons/export/?format=csv").content
     report = _upload(api_of(officer_a), exported).json()

@@ -12,9 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def people_ab(officer_a, officer_b, person_factory):
-    return person_factory(actor=officer_a, area_code=COMMUNITY_A), person_factory(
-        actor=officer_b, area_code=COMMUNITY_B
-    )
+    return person_factory(actor=officer_a, area_code=COMMUNITY_A), person_factory(actor=officer_b, area_code=COMMUNITY_B)
 
 
 def test_queryset_scope_follows_the_grant(people_ab, officer_a, officer_b):
@@ -45,9 +43,8 @@ def test_api_list_and_detail_are_scoped(people_ab, officer_a, api_of):
     assert response.json()["code"] == "person_not_found"
 
 
-def test_search_by_the_id_number_of_another_district_finds_nothing(
-    officer_a, officer_b, person_factory, api_of, client_of
-):
+def test_search_by_the_id_number_of_another_district_finds_nothing(officer_a, officer_b, person_factory, api_of,
+                                                                   client_of):
     number = resident_id(COMMUNITY_B)
     b = person_factory(actor=officer_b, area_code=COMMUNITY_B, doc_number=number)
     assert [p["id"] for p in api_of(officer_b).get("/api/persons/", {"q": number}).json()["items"]] == [b.pk]
@@ -57,10 +54,8 @@ def test_search_by_the_id_number_of_another_district_finds_nothing(
 
 def test_export_contains_only_own_district(people_ab, officer_a, client_of, api_of):
     a, b = people_ab
-    for body in (
-        client_of(officer_a).get("/persons/export/?format=csv").content.decode("utf-8-sig"),
-        api_of(officer_a).get("/api/persons/export").content.decode("utf-8-sig"),
-    ):
+    for body in (client_of(officer_a).get("/persons/export/?format=csv").content.decode("utf-8-sig"),
+                 api_of(officer_a).get("/api/persons/export").content.decode("utf-8-sig")):
         assert a.doc_masked in body
         assert b.doc_masked not in body
 
@@ -68,34 +63,20 @@ def test_export_contains_only_own_district(people_ab, officer_a, client_of, api_
 def test_changes_across_districts_are_refused(people_ab, officer_a, api_of):
     _a, b = people_ab
     api = api_of(officer_a)
-    assert (
-        api.patch(
-            f"/api/persons/{b.pk}", {"phone": "13900000000"}, content_type="application/json"
-        ).status_code
-        == 404
-    )
-    assert (
-        api.post(
-            f"/api/persons/{b.pk}/reveal", {"fields": ["doc_number"]}, content_type="application/json"
-        ).status_code
-        == 404
-    )
-    response = api.post(
-        "/api/persons/",
-        {"name": "越界", "doc_number": resident_id(COMMUNITY_B), "area_code": COMMUNITY_B},
-        content_type="application/json",
-    )
+    assert api.patch(f"/api/persons/{b.pk}", {"phone": "13900000000"}, content_type="application/json").status_code == 404
+    assert api.post(f"/api/persons/{b.pk}/reveal", {"fields": ["doc_number"]},
+                    content_type="application/json").status_code == 404
+    response = api.post("/api/persons/", {"name": "越界", "doc_number": resident_id(COMMUNITY_B), "area_code": COMMUNITY_B},
+                        content_type="application/json")
     assert response.status_code == 403
     assert response.json()["code"] == "outside_jurisdiction"
     assert Person.objects.filter(area_id=COMMUNITY_B).count() == 1
 
 
 def test_import_rows_outside_the_jurisdiction_are_reported_not_stored(officer_a, api_of):
-    csv = (
-        "姓名,身份证号,社区代码\n"
-        f"本区,{resident_id(COMMUNITY_A)},{COMMUNITY_A}\n"
-        f"他区,{resident_id(COMMUNITY_B)},{COMMUNITY_B}\n"
-    ).encode()
+    csv = ("姓名,身份证号,社区代码\n"
+           f"本区,{resident_id(COMMUNITY_A)},{COMMUNITY_A}\n"
+           f"他区,{resident_id(COMMUNITY_B)},{COMMUNITY_B}\n").encode()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     report = api_of(officer_a).post("/api/persons/import", {"file": SimpleUploadedFile("p.csv", csv)}).json()

@@ -17,9 +17,8 @@ NAME, PHONE, ADDRESS = "王小明", "13812345678", "演示路88号3单元"
 
 @pytest.fixture
 def person(officer_a, person_factory):
-    return person_factory(
-        actor=officer_a, name=NAME, phone=PHONE, address=ADDRESS, doc_number=resident_id(COMMUNITY_A)
-    )
+    return person_factory(actor=officer_a, name=NAME, phone=PHONE, address=ADDRESS,
+                          doc_number=resident_id(COMMUNITY_A))
 
 
 def test_the_raw_database_row_holds_no_plaintext(person):
@@ -27,10 +26,8 @@ def test_the_raw_database_row_holds_no_plaintext(person):
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM people_person WHERE id = %s", [person.pk])
         row = cursor.fetchone()
-    raw = " ".join(
-        bytes(v).hex() + " " + bytes(v).decode("latin-1") if isinstance(v, (bytes, memoryview)) else str(v)
-        for v in row
-    )
+    raw = " ".join(bytes(v).hex() + " " + bytes(v).decode("latin-1") if isinstance(v, (bytes, memoryview)) else str(v)
+                   for v in row)
     for value in plain:
         assert value not in raw
         assert value.encode().hex() not in raw
@@ -60,29 +57,21 @@ def test_lists_and_api_show_masked_values(person, officer_a, api_of, client_of):
 
 
 def test_reveal_returns_plaintext_and_is_audited(person, officer_a, api_of):
-    response = api_of(officer_a).post(
-        f"/api/persons/{person.pk}/reveal",
-        {"fields": ["doc_number", "phone"], "reason": "流调核实"},
-        content_type="application/json",
-        REMOTE_ADDR="10.1.2.3",
-    )
+    response = api_of(officer_a).post(f"/api/persons/{person.pk}/reveal",
+                                      {"fields": ["doc_number", "phone"], "reason": "流调核实"},
+                                      content_type="application/json", REMOTE_ADDR="10.1.2.3")
     assert response.status_code == 200
     assert response.json() == {"doc_number": _plain_doc(person), "phone": PHONE}
     entry = AuditLog.objects.get(action="reveal")
-    assert (entry.actor, entry.object_id, entry.fields, entry.reason) == (
-        officer_a,
-        str(person.pk),
-        ["doc_number", "phone"],
-        "流调核实",
-    )
+    assert (entry.actor, entry.object_id, entry.fields, entry.reason) == (officer_a, str(person.pk),
+                                                                          ["doc_number", "phone"], "流调核实")
     assert entry.ip == "10.1.2.3"
 
 
 def test_reveal_needs_the_reveal_permission(person, make_user, api_of):
     clinician = make_user("clinician", "990100")  # may see persons, may not reveal
-    response = api_of(clinician).post(
-        f"/api/persons/{person.pk}/reveal", {"fields": ["phone"]}, content_type="application/json"
-    )
+    response = api_of(clinician).post(f"/api/persons/{person.pk}/reveal", {"fields": ["phone"]},
+                                      content_type="application/json")
     assert response.status_code == 403
     assert response.json()["code"] == "reveal_forbidden"
     assert not AuditLog.objects.filter(action="reveal").exists()
@@ -95,9 +84,8 @@ def test_reveal_from_the_page_is_audited(person, officer_a, client_of):
 
 
 def test_a_change_is_audited_with_masked_before_and_after(person, officer_a, api_of):
-    response = api_of(officer_a).patch(
-        f"/api/persons/{person.pk}", {"phone": "13987654321"}, content_type="application/json"
-    )
+    response = api_of(officer_a).patch(f"/api/persons/{person.pk}", {"phone": "13987654321"},
+                                       content_type="application/json")
     assert response.status_code == 200
     entry = AuditLog.objects.get(action="update")
     assert entry.before == {"phone": "138****5678"}

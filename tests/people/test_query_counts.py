@@ -21,32 +21,16 @@ def many(city):
     from core.persons import CleanPerson
 
     now = timezone.now()
-    specs = list(
-        synthetic.people(random.Random(1), 300, dt.date(2020, 2, 1), ["990101001001", "990101001002"])
-    )
-    clean = [
-        CleanPerson(
-            name=p.name,
-            doc_type=p.doc_type,
-            doc_number=p.doc_number,
-            sex=p.sex,
-            birth_date=p.birth_date,
-            phone=p.phone,
-            area_code=p.area_code,
-            address=p.address,
-            nationality=p.nationality,
-            household_ref=p.household_ref,
-            relation=p.relation,
-        )
-        for p in specs
-    ]
+    specs = list(synthetic.people(random.Random(1), 300, dt.date(2020, 2, 1), ["990101001001", "990101001002"]))
+    clean = [CleanPerson(name=p.name, doc_type=p.doc_type, doc_number=p.doc_number, sex=p.sex, birth_date=p.birth_date,
+                         phone=p.phone, area_code=p.area_code, address=p.address, nationality=p.nationality,
+                         household_ref=p.household_ref, relation=p.relation) for p in specs]
     persons_bulk_insert([person_columns(c, now) for c in clean], households=[c.household_ref for c in clean])
 
 
 @pytest.mark.parametrize("page_size", [10, 200])
-def test_the_person_list_page_query_count_is_bounded(
-    many, officer_a, client_of, django_assert_max_num_queries, page_size
-):
+def test_the_person_list_page_query_count_is_bounded(many, officer_a, client_of, django_assert_max_num_queries,
+                                                     page_size):
     client = client_of(officer_a)
     with django_assert_max_num_queries(6):
         response = client.get("/persons/", {"page_size": page_size})
@@ -55,9 +39,7 @@ def test_the_person_list_page_query_count_is_bounded(
 
 
 @pytest.mark.parametrize("page_size", [10, 200])
-def test_the_person_list_api_query_count_is_bounded(
-    many, officer_a, api_of, django_assert_max_num_queries, page_size
-):
+def test_the_person_list_api_query_count_is_bounded(many, officer_a, api_of, django_assert_max_num_queries, page_size):
     api = api_of(officer_a)
     with django_assert_max_num_queries(6):
         body = api.get("/api/persons/", {"page_size": page_size}).json()

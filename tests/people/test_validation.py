@@ -23,15 +23,12 @@ def _wrong_check_digit() -> str:
     return good[:17] + ("0" if good[17] != "0" else "1")
 
 
-@pytest.mark.parametrize(
-    ("data", "field", "code"),
-    [
-        ({"doc_number": "WRONG"}, "doc_number", None),
-        ({"area_code": "990101999999"}, "area_code", "unknown"),
-        ({"phone": "1381234"}, "phone", "format"),
-        ({"name": ""}, "name", None),
-    ],
-)
+@pytest.mark.parametrize(("data", "field", "code"), [
+    ({"doc_number": "WRONG"}, "doc_number", None),
+    ({"area_code": "990101999999"}, "area_code", "unknown"),
+    ({"phone": "1381234"}, "phone", "format"),
+    ({"name": ""}, "name", None),
+])
 def test_each_bad_field_is_named_and_nothing_is_saved(officer_a, api_of, data, field, code):
     response = _post(api_of(officer_a), **{"doc_number": resident_id(COMMUNITY_A), **data})
     assert response.status_code == 422
@@ -73,31 +70,16 @@ def test_one_id_number_is_one_person(officer_a, api_of):
 
 
 def test_a_foreigner_registers_with_a_passport(officer_a, api_of):
-    response = _post(
-        api_of(officer_a),
-        name="John Smith",
-        doc_type="passport",
-        doc_number="E12345678",
-        nationality="USA",
-        sex="M",
-        birth_date="1980-02-03",
-        phone="+1 415 555 0100",
-    )
+    response = _post(api_of(officer_a), name="John Smith", doc_type="passport", doc_number="E12345678",
+                     nationality="USA", sex="M", birth_date="1980-02-03", phone="+1 415 555 0100")
     assert response.status_code == 201, response.json()
     assert response.json()["doc_number"] == "E1*****78"
 
 
 def test_the_page_form_shows_field_errors(officer_a, client_of):
-    response = client_of(officer_a).post(
-        "/persons/new/",
-        {
-            "name": "王五",
-            "doc_number": _wrong_check_digit(),
-            "doc_type": "resident_id",
-            "area_code": COMMUNITY_A,
-            "nationality": "CHN",
-        },
-    )
+    response = client_of(officer_a).post("/persons/new/", {"name": "王五", "doc_number": _wrong_check_digit(),
+                                                           "doc_type": "resident_id", "area_code": COMMUNITY_A,
+                                                           "nationality": "CHN"})
     assert response.status_code == 422
     assert "doc_number" in response.content.decode()
     assert Person.objects.count() == 0

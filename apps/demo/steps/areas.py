@@ -13,7 +13,5 @@ NAME = "areas"
 
 def run(ctx: DemoContext) -> dict[str, Any]:
     specs = synthetic.city_areas()
-    areas_upsert(
-        {"code": a.code, "name_zh": a.name_zh, "name_en": a.name_en, "boundary": a.boundary} for a in specs
-    )
+    areas_upsert({"code": a.code, "name_zh": a.name_zh, "name_en": a.name_en, "boundary": a.boundary} for a in specs)
     return {"areas": len(specs)}

@@ -24,26 +24,12 @@ def run(ctx: DemoContext) -> dict[str, Any]:
     chunk: list[synthetic.PersonSpec] = []
 
     def flush() -> int:
-        clean = [
-            CleanPerson(
-                name=p.name,
-                doc_type=p.doc_type,
-                doc_number=p.doc_number,
-                sex=p.sex,
-                birth_date=p.birth_date,
-                phone=p.phone,
-                area_code=p.area_code,
-                address=p.address,
-                nationality=p.nationality,
-                household_ref=p.household_ref,
-                relation=p.relation,
-            )
-            for p in chunk
-        ]
+        clean = [CleanPerson(name=p.name, doc_type=p.doc_type, doc_number=p.doc_number, sex=p.sex,
+                             birth_date=p.birth_date, phone=p.phone, area_code=p.area_code, address=p.address,
+                             nationality=p.nationality, household_ref=p.household_ref, relation=p.relation)
+                 for p in chunk]
         with transaction.atomic():
-            return persons_bulk_insert(
-                [person_columns(c, now) for c in clean], households=[c.household_ref for c in clean]
-            )
+            return persons_bulk_insert([person_columns(c, now) for c in clean], households=[c.household_ref for c in clean])
 
     specs = synthetic.people(rng, ctx.persons, ctx.today, synthetic.community_codes())
     for spec in ctx.bar(specs, ctx.persons, "persons"):
@@ -56,9 +42,7 @@ def run(ctx: DemoContext) -> dict[str, Any]:
     # A few deliberate near-duplicates without documents, so the merge screen has work in the demo.
     twins = list(Person.objects.filter(doc_type="resident_id").order_by("id")[:5])
     _seed_duplicates(twins, now)
-    candidates = merge_candidates_find(
-        person_ids=list(Person.objects.filter(doc_type="").values_list("pk", flat=True)[:1000])
-    )
+    candidates = merge_candidates_find(person_ids=list(Person.objects.filter(doc_type="").values_list("pk", flat=True)[:1000]))
     return {"persons": Person.objects.count(), "created": created, "merge_candidates": candidates}
 
 
@@ -66,19 +50,9 @@ def _seed_duplicates(originals: list[Person], now: Any) -> None:
     rows, refs = [], []
     for p in originals:
         plain = person_plain(p)
-        clean = CleanPerson(
-            name=plain["name"],
-            doc_type="",
-            doc_number="",
-            sex=p.sex,
-            birth_date=p.birth_date,
-            phone="",
-            area_code=p.area_id,
-            address=plain["address"],
-            nationality=p.nationality,
-            household_ref="",
-            relation="",
-        )
+        clean = CleanPerson(name=plain["name"], doc_type="", doc_number="", sex=p.sex, birth_date=p.birth_date,
+                            phone="", area_code=p.area_id, address=plain["address"], nationality=p.nationality,
+                            household_ref="", relation="")
         rows.append(person_columns(clean, now))
         refs.append("")
     with transaction.atomic():

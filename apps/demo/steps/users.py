@@ -42,11 +42,7 @@ def run(ctx: DemoContext) -> dict[str, Any]:
             user.is_staff = username == "commander"
             user.is_superuser = username == "commander"
             if role == Role.CITIZEN:
-                user.person = (
-                    Person.objects.filter(area__code__startswith=DISTRICT_A, doc_type="resident_id")
-                    .order_by("id")
-                    .first()
-                )
+                user.person = Person.objects.filter(area__code__startswith=DISTRICT_A, doc_type="resident_id").order_by("id").first()
             user.save()
         RoleGrant.objects.get_or_create(user=user, role=role, area_id=area)
         lines.append(f"  {username:<11} {password_for(username):<24} {role} @ {area}")

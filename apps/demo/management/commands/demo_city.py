@@ -17,12 +17,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--persons", type=int, default=20_000)
         parser.add_argument("--seed", type=int, default=2020)
-        parser.add_argument(
-            "--today",
-            type=dt.date.fromisoformat,
-            default=None,
-            help="the date the city is generated for (YYYY-MM-DD); default today",
-        )
+        parser.add_argument("--today", type=dt.date.fromisoformat, default=None,
+                            help="the date the city is generated for (YYYY-MM-DD); default today")
         parser.add_argument("--only", nargs="*", default=None, help="run only these steps")
         parser.add_argument("--force", action="store_true", help="run steps again even if already generated")
         parser.add_argument("--no-progress", action="store_true")

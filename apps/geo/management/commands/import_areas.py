@@ -12,9 +12,7 @@ from apps.geo.services import areas_import
 
 
 class Command(BaseCommand):
-    help = (
-        "Import administrative areas (columns 区划代码/code, 名称/name_zh, 英文名称/name_en, 边界/boundary)."
-    )
+    help = "Import administrative areas (columns 区划代码/code, 名称/name_zh, 英文名称/name_en, 边界/boundary)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
@@ -26,6 +24,4 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         for error in report.errors:
             self.stderr.write(f"line {error['line']}: {error['field']}: {error['message']}")
-        self.stdout.write(
-            f"{report.saved_rows} of {report.total_rows} rows saved, {len(report.errors)} rejected"
-        )
+        self.stdout.write(f"{report.saved_rows} of {report.total_rows} rows saved, {len(report.errors)} rejected")
