@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CaseStatus(models.TextChoices):
@@ -42,7 +43,7 @@ CLASS_STATUSES: dict[str, tuple[str, ...]] = {
 
 class Origin(models.TextChoices):
     LOCAL = "local", _("Local")
-    IMPORTED = "imported", _("Imported")  # 境外输入 or from another area
+    IMPORTED = "imported", pgettext_lazy("case origin", "Imported")  # 境外输入 or from another area
 
 
 class LabResultValue(models.TextChoices):

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class IndustrySection(models.TextChoices):
@@ -109,9 +110,9 @@ class PowerPeriod(models.TextChoices):
 
 
 class TicketStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("ticket status", "Open")
     REPLIED = "replied", _("Replied")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("ticket status", "Closed")
 
 
 # 企业服务热线 ticket life: the only allowed moves (tested one by one).

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class VenueCategory(models.TextChoices):
@@ -17,9 +18,9 @@ class VenueCategory(models.TextChoices):
 
 
 class VenueStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("venue status", "Open")
     LIMITED = "limited", _("Limited")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("venue status", "Closed")
 
 
 class Colour(models.TextChoices):
@@ -48,6 +49,6 @@ class AlertKind(models.TextChoices):
 
 
 class AlertStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("alert status", "Open")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("alert status", "Closed")
