@@ -13,7 +13,10 @@ PYTEST_WORKERS ?= 2
 demo: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo_city --persons $(PERSONS) --seed $(SEED)
-	@echo "Serving http://127.0.0.1:8000/ (Ctrl-C to stop)"
+	@echo "Serving http://127.0.0.1:8000/ with the background worker and the scheduler (Ctrl-C stops all three)"
+	trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/python manage.py db_worker & \
+	$(BIN)/python manage.py run_scheduler & \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 setup: $(VENV)/.installed assets/node_modules/.installed

@@ -290,9 +290,11 @@ def scans_ingest(
             out.alerts = _raise_alerts(flagged, known)
         fevers = [s["person_id"] for s in kept if (s["temperature"] or 0) >= FEVER]
         if fevers:
-            from apps.codes.services import codes_recompute_on_commit
+            # In the background after commit (db_worker): a checkpoint's upload must not wait for the codes.
+            from apps.codes.tasks import recompute_codes
 
-            codes_recompute_on_commit(fevers)
+            ids = sorted(set(fevers))
+            transaction.on_commit(lambda: recompute_codes.enqueue(ids))
     return out
 
 

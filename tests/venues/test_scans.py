@@ -322,3 +322,17 @@ def test_a_checkpoint_names_the_person_by_the_codes_opaque_reference(
     ]
     assert set(Scan.objects.values_list("person_id", flat=True)) == {p.pk}
     assert Scan.objects.filter(scanned_at=dt.datetime(2020, 3, 1, 8, tzinfo=dt.UTC)).count() == 1
+
+
+def test_a_fever_at_a_checkpoint_turns_the_code_yellow_after_the_upload_commits(
+    guard: Any, venue_a: Venue, person_factory: Any, officer_a: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    p, q = person_factory(actor=officer_a), person_factory(actor=officer_a)
+    code_for(p), code_for(q)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        scans_ingest(actor=guard, scans=[scan(venue_a, p, temperature="38.1"), scan(venue_a, q)])
+    assert HealthCode.objects.get(pk=p.pk).colour == "green"  # nothing before the commit
+    for callback in callbacks:
+        callback()  # the commit: the recompute is queued (run at once by the tests' task backend)
+    assert dict(HealthCode.objects.values_list("person_id", "colour")) == {p.pk: "yellow", q.pk: "green"}
+    assert [r["code"] for r in HealthCode.objects.get(pk=p.pk).reasons] == ["checkpoint_fever"]
