@@ -157,6 +157,7 @@ TONGCHOU_SCHEDULE: dict[str, tuple[str, str]] = {
     "risk_daily": ("apps.cases.tasks.recompute_clusters_and_risk", "daily 00:10"),
     "projects_colours": ("apps.projects.tasks.refresh_project_colours", "daily 00:15"),
     "scans_purge": ("apps.venues.tasks.purge_old_scans", "daily 03:00"),
+    "scan_partitions": ("apps.venues.tasks.ensure_scan_partitions", "daily 02:30"),
     "hotline_escalation": ("apps.enterprises.tasks.escalate_overdue_tickets", "every 5m"),
 }
 

@@ -23,6 +23,7 @@ from apps.common.bulk import insert_ignoring_conflicts
 from apps.demo.generator import DemoContext
 from apps.geo.models import Area
 from apps.people.models import Person
+from apps.venues import partitions
 from apps.venues.choices import VenueCategory, VenueStatus
 from apps.venues.models import Scan, Venue
 from apps.venues.services import FEVER, SCAN_COLUMNS, _raise_alerts
@@ -158,7 +159,7 @@ def run(ctx: DemoContext) -> dict[str, Any]:
         inserted = 0
         for start in range(0, len(rows), 20_000):
             inserted += insert_ignoring_conflicts(
-                Scan._meta.db_table, SCAN_COLUMNS, rows[start : start + 20_000], "client_id"
+                Scan._meta.db_table, SCAN_COLUMNS, rows[start : start + 20_000], partitions.conflict_target()
             )
         # Alerts from what is stored (a re-run finds its scans and their alerts already there).
         area_of = {v.pk: v.area_id for venues in by_area.values() for v in venues}

@@ -121,8 +121,11 @@ class Alert(models.Model):
 
     kind = models.CharField(max_length=12, choices=AlertKind.choices)
     status = models.CharField(max_length=12, choices=AlertStatus.choices, default=AlertStatus.OPEN)
-    # Scans are purged; the alert keeps its own copy of what matters.
-    scan = models.ForeignKey(Scan, null=True, blank=True, on_delete=models.SET_NULL, related_name="alerts")
+    # Scans are purged; the alert keeps its own copy of what matters. No database constraint: scans are
+    # partitioned by day on PostgreSQL, and a foreign key to a partitioned table must include its partition key.
+    scan = models.ForeignKey(
+        Scan, null=True, blank=True, on_delete=models.SET_NULL, related_name="alerts", db_constraint=False
+    )
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="alerts")
     venue_area = models.ForeignKey("geo.Area", on_delete=models.PROTECT, related_name="+")

@@ -25,6 +25,7 @@ from apps.common.bulk import insert_ignoring_conflicts
 from apps.common.errors import Forbidden, ValidationFailed
 from apps.people.models import Person
 from apps.people.pii import person_refs
+from apps.venues import partitions
 from apps.venues.choices import AlertKind, AlertStatus, ScanRejection, VenueCategory, VenueStatus
 from apps.venues.models import Alert, PurgeLog, Scan, ScanAggregate, Venue
 from core import signing
@@ -330,12 +331,17 @@ def _insert_scans(rows: list[tuple[Any, ...]]) -> int:
     into the table after one indexed look-up of the batch's ids; a concurrent duplicate upload makes that COPY
     fail on the unique client id, and the batch then goes through the staging table, which skips conflicts."""
     if connection.vendor != "postgresql" or not rows:
-        return insert_ignoring_conflicts(Scan._meta.db_table, SCAN_COLUMNS, rows, "client_id")
+        return insert_ignoring_conflicts(Scan._meta.db_table, SCAN_COLUMNS, rows, partitions.conflict_target())
     import psycopg
 
     table, cols = Scan._meta.db_table, ", ".join(SCAN_COLUMNS)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT client_id FROM {table} WHERE client_id = ANY(%s)", [[r[7] for r in rows]])
+        # Bounded by the batch's times, so PostgreSQL looks only in the partitions of those days.
+        times = [r[2] for r in rows]
+        cursor.execute(
+            f"SELECT client_id FROM {table} WHERE client_id = ANY(%s) AND scanned_at BETWEEN %s AND %s",
+            [[r[7] for r in rows], min(times), max(times)],
+        )
         seen = {cid for (cid,) in cursor.fetchall()}
         fresh = [r for r in rows if r[7] not in seen]
         if not fresh:
@@ -345,7 +351,7 @@ def _insert_scans(rows: list[tuple[Any, ...]]) -> int:
                 for row in fresh:
                     copy.write_row(row)
         except (IntegrityError, psycopg.errors.UniqueViolation):
-            return insert_ignoring_conflicts(table, SCAN_COLUMNS, fresh, "client_id")
+            return insert_ignoring_conflicts(table, SCAN_COLUMNS, fresh, partitions.conflict_target())
     return len(fresh)
 
 
@@ -422,10 +428,13 @@ def scans_purge(*, now: dt.datetime | None = None, days: int | None = None) -> P
             agg.scans += g["n"]
             agg.fevers += g["fevers"]
             agg.save(update_fields=["scans", "fevers"])
-    # Alerts keep their own copy of what matters; unlink them, then delete in SQL without loading the rows
-    # into Python (a day at peak is tens of millions of scans).
+    # Alerts keep their own copy of what matters; unlink them. Whole days go by dropping their partition
+    # (PostgreSQL); what is left before the cutoff (part of a day, the default partition, SQLite) is deleted in
+    # SQL without loading the rows into Python (a day at peak is tens of millions of scans).
     Alert.objects.filter(scan__scanned_at__lt=cutoff).update(scan=None)
-    deleted_scans = old._raw_delete(old.db)
+    deleted_scans = sum(g["n"] for g in grouped)
+    partitions.drop_days_before(cutoff)
+    old._raw_delete(old.db)
     log = PurgeLog.objects.create(cutoff=cutoff, deleted=deleted_scans, retention_days=days)
     audit_record(
         actor=None,

@@ -11,3 +11,11 @@ def purge_old_scans() -> int:
     from apps.venues.services import scans_purge
 
     return scans_purge().deleted
+
+
+@task()
+def ensure_scan_partitions() -> int:
+    """Daily on PostgreSQL: the partitions of today and the coming week exist before their scans arrive."""
+    from apps.venues.partitions import ensure_ahead
+
+    return len(ensure_ahead())
