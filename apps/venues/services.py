@@ -357,8 +357,11 @@ def _insert_scans(rows: list[tuple[Any, ...]]) -> int:
 
 def _raise_alerts(flagged: list[dict[str, Any]], residence: dict[int, str]) -> int:
     """One alert per scan and kind; a re-uploaded scan finds its alert already there."""
+    times = [s["scanned_at"] for s in flagged]
     scan_ids = dict(
-        Scan.objects.filter(client_id__in=[s["client_id"] for s in flagged]).values_list("client_id", "pk")
+        Scan.objects.filter(  # bounded in time: PostgreSQL looks only in those days' partitions
+            client_id__in=[s["client_id"] for s in flagged], scanned_at__range=(min(times), max(times))
+        ).values_list("client_id", "pk")
     )
     alerts = []
     for s in flagged:
