@@ -20,41 +20,18 @@ import datetime as dt
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from bench_persons import throwaway_database  # noqa: E402 - the shared throw-away database
 
 
-def _throwaway_postgresql(base: str) -> str:
-    """A temporary database on the server BENCH_DATABASE_URL names (never that database itself), dropped at exit."""
-    import atexit
-    from urllib.parse import urlsplit, urlunsplit
-
-    import psycopg
-
-    name = f"bench_cases_{os.getpid()}"
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(base, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    atexit.register(drop)
-    return urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
-
-
-def setup_django(tmp: str) -> None:
-    base = os.environ.get("BENCH_DATABASE_URL")
-    os.environ["DATABASE_URL"] = _throwaway_postgresql(base) if base else f"sqlite:///{tmp}/bench_cases.sqlite3"
+def setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongchou.settings")
     os.environ["TONGCHOU_TASKS_IMMEDIATE"] = "1"
     import django
@@ -221,8 +198,10 @@ def main() -> int:
         "--keep", metavar="DIR", help="keep the SQLite database in DIR and reuse it on the next run"
     )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        setup_django(args.keep or tmp)
+    with throwaway_database("cases") as url:
+        if args.keep and not os.environ.get("BENCH_DATABASE_URL"):
+            url = f"sqlite:///{Path(args.keep).resolve()}/bench_cases.sqlite3"
+        setup_django(url)
         from django.test import Client
 
         from apps.accounts.models import User
@@ -277,6 +256,9 @@ def main() -> int:
         print(f"RATIO case_list_budget = {0.3 / slowest:.2f} (target >= 1)")
         print(f"RATIO case_list_vs_naive = {naive / ours:.2f} (target >= 1)")
         print(f"RATIO chain_graph_budget = {1.0 / graph_s:.2f} (target >= 1)")
+        from django.db import connections
+
+        connections.close_all()  # before the throw-away database is dropped
     return 0
 
 

@@ -13,10 +13,8 @@ PostgreSQL (its baseline is COPY). Figures print as `RATIO <name> = <x.xx> (targ
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -25,44 +23,14 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-def say(line: str) -> None:
-    print(line, flush=True)
-
-
-@contextlib.contextmanager
-def throwaway_database(tag: str) -> Iterator[str]:
-    base = os.environ.get("BENCH_DATABASE_URL")
-    if not base:
-        tmp = tempfile.mkdtemp(prefix=f"bench_{tag}_")
-        try:
-            yield f"sqlite:///{tmp}/{tag}.sqlite3"
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        return
-    import psycopg
-
-    name = f"bench_codes_{tag}_{os.getpid()}"
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(base, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def child_env(url: str) -> dict[str, str]:
-    return {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "0", "PYTHONPATH": str(ROOT)}
+sys.path.insert(0, str(ROOT / "bench"))
+from bench_persons import child_env, say, throwaway_database  # noqa: E402 - the shared throw-away database
 
 
 def run_part(part: str, args: argparse.Namespace) -> None:
@@ -483,7 +451,7 @@ def bench_recompute(n: int) -> None:
     from django.utils import timezone
 
     from apps.codes.models import CheckInObligation, Declaration, HealthCode
-    from apps.codes.services import codes_recompute
+    from apps.codes.services import CODE_COLUMNS, codes_recompute
 
     started = time.perf_counter()
     ids = _persons(n)
@@ -538,18 +506,7 @@ def bench_recompute(n: int) -> None:
     floor = None
     if connection.vendor == "postgresql":
         # The write floor: COPY of the rows just written, straight into the emptied table.
-        cols = (
-            "person_id",
-            "area_id",
-            "colour",
-            "computed_colour",
-            "reasons",
-            "changes_on",
-            "ruleset_version",
-            "override_id",
-            "computed_at",
-            "digest",
-        )
+        cols = CODE_COLUMNS
         rows = list(HealthCode.objects.values_list(*cols))
         _empty(HealthCode)
         table = HealthCode._meta.db_table

@@ -14,18 +14,17 @@ import argparse
 import datetime as dt
 import os
 import random
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from bench_persons import throwaway_database  # noqa: E402 - the shared throw-away database
 
 
 def say(line: str) -> None:
@@ -47,31 +46,15 @@ def main() -> None:
     args = parser.parse_args()
     n_projects, n_markets, n_days = (5000, 60, 180) if args.full else (1000, 12, 90)
 
-    base = os.environ.get("BENCH_DATABASE_URL")
-    tmp = tempfile.mkdtemp(prefix="bench_recovery_")
-    pg_name = None
-    if base:
-        import psycopg
-
-        pg_name = f"bench_recovery_{os.getpid()}"
-        with psycopg.connect(base, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{pg_name}"')
-        parts = urlsplit(base)
-        os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{pg_name}"))
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/recovery.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongchou.settings")
-    try:
-        run(n_projects, n_markets, n_days)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if pg_name and base:
-            import psycopg
+    with throwaway_database("recovery") as url:
+        os.environ["DATABASE_URL"] = url
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongchou.settings")
+        try:
+            run(n_projects, n_markets, n_days)
+        finally:
             from django.db import connections
 
-            connections.close_all()
-            with psycopg.connect(base, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+            connections.close_all()  # before the throw-away database is dropped
 
 
 def run(n_projects: int, n_markets: int, n_days: int) -> None:

@@ -429,8 +429,8 @@ def _signature_ok(public_raw: bytes, signature: bytes, signed: bytes) -> bool:
     return True
 
 
-def _checked(text: str, public_raw: bytes, parsed: _Parsed) -> bool:
-    hit = _SEEN.get(text)
+def _checked(text: str, public_raw: bytes, parsed: _Parsed, hit: tuple[_Parsed, bytes, bool] | None) -> bool:
+    """The signature check of ``text`` under ``public_raw``; ``hit`` is what _SEEN held for the text."""
     if hit is not None and hit[1] == public_raw:
         return hit[2]
     ok = _signature_ok(public_raw, parsed[2], parsed[1])
@@ -476,7 +476,7 @@ def verify(
         return _verdict(VerdictStatus.UNKNOWN_KEY, payload, payload.kid)
     if len(info.public_raw) != PUBLIC_KEY_SIZE:
         return _verdict(VerdictStatus.UNKNOWN_KEY, payload, "published key is not a valid Ed25519 key")
-    if not _checked(text, info.public_raw, parsed):
+    if not _checked(text, info.public_raw, parsed, hit):
         return _verdict(VerdictStatus.BAD_SIGNATURE, payload)
     if info.retired_at is not None and info.retired_at <= payload.issued_at:
         return _verdict(VerdictStatus.KEY_RETIRED, payload)

@@ -35,7 +35,7 @@ CODE_TTL = timedelta(minutes=int(getattr(settings, "TONGCHOU_CODE_TTL_MINUTES", 
 MAX_OVERRIDE_DAYS = 30
 MONITORING_DAYS = 14
 
-_CODE_COLUMNS = (
+CODE_COLUMNS = (
     "person_id",
     "area_id",
     "colour",
@@ -83,10 +83,17 @@ def codes_recompute(
     return stats
 
 
-def codes_recompute_on_commit(person_ids: Iterable[int]) -> None:
-    """Recompute these persons' codes after the current transaction commits (at once if none is open)."""
+def codes_recompute_on_commit(person_ids: Iterable[int], *, background: bool = False) -> None:
+    """Recompute these persons' codes after the current transaction commits (at once if none is open);
+    ``background`` hands the work to the task worker instead, for callers that must answer quickly."""
     ids = sorted(set(person_ids))
-    if ids:
+    if not ids:
+        return
+    if background:
+        from apps.codes.tasks import recompute_codes
+
+        transaction.on_commit(lambda: recompute_codes.enqueue(ids))
+    else:
         transaction.on_commit(lambda: codes_recompute(person_ids=ids))
 
 
@@ -202,7 +209,7 @@ def _insert_codes(rows: list[list[Any]]) -> None:
         return
     import psycopg
 
-    table, cols = HealthCode._meta.db_table, ", ".join(_CODE_COLUMNS)
+    table, cols = HealthCode._meta.db_table, ", ".join(CODE_COLUMNS)
     try:
         with (
             transaction.atomic(),
@@ -222,8 +229,8 @@ SMALL_UPSERT = 200
 
 def _upsert_codes(rows: list[list[Any]]) -> None:
     table = HealthCode._meta.db_table
-    cols = ", ".join(_CODE_COLUMNS)
-    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in _CODE_COLUMNS[1:])
+    cols = ", ".join(CODE_COLUMNS)
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in CODE_COLUMNS[1:])
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and len(rows) > SMALL_UPSERT:
             stage = "_stage_codes"
@@ -238,7 +245,7 @@ def _upsert_codes(rows: list[list[Any]]) -> None:
             )
             cursor.execute(f"DROP TABLE {stage}")
             return
-        marks = ", ".join(["%s"] * len(_CODE_COLUMNS))
+        marks = ", ".join(["%s"] * len(CODE_COLUMNS))
         cursor.executemany(
             f"INSERT INTO {table} ({cols}) VALUES ({marks}) ON CONFLICT (person_id) DO UPDATE SET {updates}",
             rows,

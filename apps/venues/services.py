@@ -291,11 +291,10 @@ def scans_ingest(
             out.alerts = _raise_alerts(flagged, known)
         fevers = [s["person_id"] for s in kept if (s["temperature"] or 0) >= FEVER]
         if fevers:
-            # In the background after commit (db_worker): a checkpoint's upload must not wait for the codes.
-            from apps.codes.tasks import recompute_codes
+            from apps.codes.services import codes_recompute_on_commit
 
-            ids = sorted(set(fevers))
-            transaction.on_commit(lambda: recompute_codes.enqueue(ids))
+            # In the background (db_worker): a checkpoint's upload must not wait for the codes.
+            codes_recompute_on_commit(fevers, background=True)
     return out
 
 
