@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.choices import Perm
@@ -17,8 +18,9 @@ from apps.accounts.scoping import has_perm_anywhere
 from apps.codes.views import qr_svg
 from apps.common.errors import ServiceError
 from apps.common.views import error_page, page_number
+from apps.geo.maps import area_map
 from apps.geo.models import Area
-from apps.geo.svg import Marker, boundaries_svg
+from apps.geo.svg import Marker
 from apps.venues import selectors, services
 from apps.venues.choices import AlertStatus, VenueCategory, VenueStatus
 from apps.venues.models import Venue
@@ -88,7 +90,9 @@ def venue_list(request: HttpRequest) -> HttpResponse:
         "category": category,
         "query": query,
         "categories": VenueCategory.choices,
-        "map": boundaries_svg(shapes, fills=fills, link="?area={code}", markers=_markers(qs)),
+        "map": area_map(
+            shapes, fills=fills, values=counts, value_label=_("venues"), link="?area={code}", markers=_markers(qs)
+        ),
         "district_counts": sorted(counts.items()),
         # 交通卡口、铁路出口: passes per checkpoint over the last day.
         "throughput": [
