@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from apps.accounts.choices import Perm
@@ -143,7 +143,7 @@ def counts(request: HttpRequest) -> HttpResponse:
         shapes,
         fills=fills,
         values={str(r["area"]): f'{r["green"]} / {r["yellow"]} / {r["red"]}' for r in rows},
-        value_label=_("green / yellow / red"),
+        value_label=pgettext("map figure", "green / yellow / red"),
         table=False,  # the page's own table lists the same areas
     )
     return render(request, "codes/counts.html", {"rows": rows, "area": area, "map": svg})

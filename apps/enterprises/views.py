@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from apps.accounts.choices import Perm
@@ -520,7 +521,7 @@ def economy_dashboard(request: HttpRequest) -> HttpResponse:
                 districts,
                 fills=fills,
                 values=rates,
-                value_label=_("resumed"),
+                value_label=pgettext("map figure", "resumed"),
                 link="/enterprises/?area={code}",
             ),
             "curve_json": curve,

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy as pgettext
 
 from apps.accounts.choices import Perm
 from apps.accounts.models import User
@@ -151,7 +151,7 @@ def risk_map(levels: list[DistrictRisk]) -> AreaMap:
         list(areas),
         fills={c: RISK_FILLS[v] for c, v in by_code.items()},
         values={r.area_id: r.get_level_display() for r in levels},
-        value_label=_("risk level"),
+        value_label=pgettext("map figure", "risk level"),
         link="/cases/?area={code}",
         table=False,  # the dashboard lists the levels with their reasons beside the map
     )

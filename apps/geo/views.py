@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from apps.geo import selectors
 from apps.geo.maps import area_map
@@ -27,7 +27,7 @@ def area_tree(request: HttpRequest, code: str = "") -> HttpResponse:
         "map_svg": area_map(
             [(c.code, c.name, c.boundary) for c in children],
             values={c.code: c.child_count for c in children},
-            value_label=_("sub-areas"),
+            value_label=pgettext("map figure", "sub-areas"),
             link="/areas/{code}/",
         ),
     }

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from apps.accounts.choices import Perm
 from apps.accounts.models import User
@@ -204,7 +204,7 @@ def battle_map(*, user: User, area: str = "") -> AreaMap:
     return area_map(
         districts,
         values=per_district,
-        value_label=_("projects"),
+        value_label=pgettext("map figure", "projects"),
         link="/projects/map/?area={code}",
         markers=markers,
     )

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from apps.accounts.choices import Perm
@@ -91,7 +91,7 @@ def venue_list(request: HttpRequest) -> HttpResponse:
         "query": query,
         "categories": VenueCategory.choices,
         "map": area_map(
-            shapes, fills=fills, values=counts, value_label=_("venues"), link="?area={code}", markers=_markers(qs)
+            shapes, fills=fills, values=counts, value_label=pgettext("map figure", "venues"), link="?area={code}", markers=_markers(qs)
         ),
         "district_counts": sorted(counts.items()),
         # 交通卡口、铁路出口: passes per checkpoint over the last day.
