@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.safestring import SafeString
 
+from apps.geo.models import Area
 from apps.geo.svg import Marker, _rings, boundaries_svg
 
 _ids = itertools.count(1)
@@ -98,6 +100,14 @@ def area_map(
     """Areas without a drawable boundary are left out (they would break the projection)."""
     drawable = [(str(code), str(name), g) for code, name, g in areas if g and _rings(g)]
     drawable.sort(key=lambda a: a[0])
+    if drawable and translation.get_language() == "en":
+        # Callers pass the Chinese names; an English page labels its areas in English where one is stored.
+        english = dict(
+            Area.objects.filter(code__in=[a[0] for a in drawable])
+            .exclude(name_en="")
+            .values_list("code", "name_en")
+        )
+        drawable = [(code, english.get(code, name), g) for code, name, g in drawable]
     return AreaMap(
         areas=drawable,
         values=dict(values or {}),

@@ -51,3 +51,13 @@ def test_names_stay_text_and_areas_without_a_drawable_boundary_are_left_out():
     html = m.__html__()
     assert [a["code"] for a in m.data()["areas"]] == ["1"]
     assert "<script>alert(1)" not in html and "\\u003C/script\\u003E" in html
+
+
+def test_an_english_page_labels_the_areas_in_english(officer_a, client_of):
+    from django.utils import translation
+
+    with translation.override("en"):
+        m = area_map(Area.objects.filter(parent_id=DISTRICT_A).values_list("code", "name_zh", "boundary"))
+        assert {a["name"] for a in m.data()["areas"]} == set(
+            Area.objects.filter(parent_id=DISTRICT_A).values_list("name_en", flat=True)
+        )
