@@ -33,6 +33,14 @@ def grant_prefixes(user: User, perm: str) -> list[str]:
     return cache[perm]
 
 
+def jurisdiction_prefixes(user: User) -> list[str]:
+    """The prefixes of every area the user holds any role in (what an area picker may offer)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    prefixes = sorted({geocodes.scope_prefix(area) for _, area in _grants(user)})
+    return [p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes)]
+
+
 def area_q(user: User, perm: str, field: str = "area") -> Q:
     """A Q that keeps rows whose area lies in the user's jurisdiction for `perm`; matches nothing if none."""
     prefixes = grant_prefixes(user, perm)

@@ -35,13 +35,13 @@ from apps.cases.models import (
     TripPassenger,
 )
 from apps.cases.tracing import trace_case
-from apps.demo.generator import DemoContext
+from apps.demo.generator import OUTBREAK_DAYS, DemoContext
 from apps.people.models import Person
 from apps.venues.models import Scan, Venue
 
 NAME = "outbreak"
 TAG = "[demo]"
-DAYS = 56  # the outbreak starts this many days before ctx.today
+DAYS = OUTBREAK_DAYS  # the outbreak starts this many days before ctx.today (the demo's one calendar)
 R_BEFORE, R_AFTER = 2.6, 0.75
 SEEDS = 6
 
@@ -89,7 +89,7 @@ def run(ctx: DemoContext) -> dict[str, Any]:
             members[household].append(pk)
             household_of[pk] = household
     tz = timezone.get_current_timezone()
-    day0 = dt.datetime.combine(ctx.today - dt.timedelta(days=DAYS), dt.time(0), tzinfo=tz)
+    day0 = dt.datetime.combine(ctx.calendar.outbreak_start, dt.time(0), tzinfo=tz)
     now = min(timezone.now(), dt.datetime.combine(ctx.today, dt.time(20), tzinfo=tz))
     cap = max(40, min(1500, len(people) // 25))
 

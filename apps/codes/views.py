@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from apps.accounts.choices import Perm
@@ -21,8 +22,8 @@ from apps.codes import selectors, services
 from apps.codes.choices import RiskLevel
 from apps.common.errors import ServiceError
 from apps.common.views import error_page
+from apps.geo.maps import area_map
 from apps.geo.models import Area
-from apps.geo.svg import boundaries_svg
 from apps.people.models import Person
 
 QR_COLOURS = {"green": "#1e8e3e", "yellow": "#a67c00", "red": "#c5221f"}
@@ -138,7 +139,13 @@ def counts(request: HttpRequest) -> HttpResponse:
         share = (int(r["yellow"]) + int(r["red"])) / max(int(r["total"]), 1)
         fills[str(r["area"])] = _FILL["red" if share >= 0.05 else "yellow" if share >= 0.01 else "green"]
     shapes = Area.objects.filter(code__in=list(fills)).values_list("code", "name_zh", "boundary")
-    svg = boundaries_svg(shapes, fills=fills, link="?area={code}")
+    svg = area_map(
+        shapes,
+        fills=fills,
+        values={str(r["area"]): f'{r["green"]} / {r["yellow"]} / {r["red"]}' for r in rows},
+        value_label=pgettext("map figure", "green / yellow / red"),
+        table=False,  # the page's own table lists the same areas
+    )
     return render(request, "codes/counts.html", {"rows": rows, "area": area, "map": svg})
 
 

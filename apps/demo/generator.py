@@ -27,6 +27,45 @@ DEFAULT_STEPS += ["apps.cases.demo"]  # keep after any step that makes scans: th
 DEFAULT_STEPS += ["apps.projects.demo", "apps.indicators.demo", "apps.prices.demo", "apps.society.demo"]
 
 
+OUTBREAK_DAYS = 56  # the first case is this many days before the demo's today
+RESUMPTION_LAG_DAYS = 10  # work starts to resume this many days after the first case
+
+
+@dataclass(frozen=True)
+class DemoCalendar:
+    """The demo's one story on one calendar that ends on `today`, as 2020 ran: the outbreak starts eight weeks
+    before (cases, contacts, risk levels), control measures follow, and work resumes from ten days in (the
+    resumption curve, hotline, power readings, the dip and recovery of the economic indicators). Every step
+    places its dates from here, so the dashboards tell one story whatever day the city is generated for."""
+
+    today: dt.date
+    outbreak_days: int = OUTBREAK_DAYS
+    resumption_lag_days: int = RESUMPTION_LAG_DAYS
+
+    @property
+    def outbreak_start(self) -> dt.date:
+        return self.today - dt.timedelta(days=self.outbreak_days)
+
+    @property
+    def resumption_start(self) -> dt.date:
+        return self.outbreak_start + dt.timedelta(days=self.resumption_lag_days)
+
+    @property
+    def last_full_day(self) -> dt.date:
+        """Timed events (tickets, deliveries) stop here: nothing happens later today than the clock allows."""
+        return self.today - dt.timedelta(days=1)
+
+    def activity(self, day: dt.date) -> float:
+        """Economic activity against normal on `day`: 1 before the outbreak, about half in its first three
+        weeks (the shutdown), back to normal linearly over the following seven weeks (复工复产)."""
+        since = (day - self.outbreak_start).days
+        if since < 0:
+            return 1.0
+        if since < 21:
+            return 0.5
+        return min(1.0, 0.5 + 0.5 * (since - 21) / 49)
+
+
 @dataclass
 class DemoContext:
     seed: int
@@ -35,6 +74,10 @@ class DemoContext:
     out: Callable[[str], None] = print
     progress: bool = True
     shared: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def calendar(self) -> DemoCalendar:
+        return DemoCalendar(today=self.today)
 
     def rng(self, step: str) -> random.Random:
         # One stream per step: adding a step never changes what the others generate.

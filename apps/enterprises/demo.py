@@ -1,4 +1,4 @@
-"""Demo step: a few thousand enterprises with a February–March resumption curve (larger and 四上 enterprises
+"""Demo step: a few thousand enterprises with a resumption curve up to the demo's today (larger and 四上 enterprises
 first), reasons, officials and plans for the rest, a policy catalogue with deliveries, electricity readings
 with a few disagreements, and hotline tickets — some answered late, some still open and escalated.
 """
@@ -165,23 +165,24 @@ def _at(day: dt.date, rng: random.Random) -> dt.datetime:
 
 def run(ctx: DemoContext) -> dict[str, Any]:
     rng = ctx.rng(NAME)
-    # The curve runs over February–March of the demo's year (up to its "today" when that is earlier).
-    year = ctx.today.year if ctx.today >= dt.date(ctx.today.year, 2, 20) else ctx.today.year - 1
-    feb1, mar31 = dt.date(year, 2, 1), min(dt.date(year, 3, 31), ctx.today)
+    # The curve runs from when work starts to resume, ten days into the outbreak, up to the demo's today
+    # (the one calendar of apps.demo.generator.DemoCalendar); timed events stop the day before.
+    cal = ctx.calendar
+    resume_from, until = cal.resumption_start, cal.today
     count = max(500, min(5000, ctx.persons // 6))
     communities = synthetic.community_codes()
     econ = User.objects.filter(username="econ").first()
     with transaction.atomic():
-        summary = _enterprises(ctx, rng, count, communities, feb1, mar31, econ)
+        summary = _enterprises(ctx, rng, count, communities, resume_from, until, econ)
         # One stream per part, so a re-run that creates no new enterprise still draws the same tickets etc.
-        summary.update(_policies(ctx.rng(NAME + ":policies"), econ, mar31))
-        summary.update(_hotline(ctx.rng(NAME + ":hotline"), feb1, mar31))
-        summary.update(_power(ctx.rng(NAME + ":power"), mar31))
+        summary.update(_policies(ctx.rng(NAME + ":policies"), econ, cal.last_full_day))
+        summary.update(_hotline(ctx.rng(NAME + ":hotline"), resume_from, cal.last_full_day))
+        summary.update(_power(ctx.rng(NAME + ":power"), until))
         enterprise_user = User.objects.filter(username="enterprise").first()
         first = Enterprise.objects.filter(district="990101").order_by("id").first()
         if enterprise_user is not None and first is not None:
             EnterpriseMember.objects.get_or_create(user=enterprise_user, defaults={"enterprise": first})
-    summary["escalated"] = hotline.tickets_escalate(now=dt.datetime.combine(mar31, dt.time(18), TZ))
+    summary["escalated"] = hotline.tickets_escalate(now=dt.datetime.combine(cal.last_full_day, dt.time(18), TZ))
     return summary
 
 
@@ -190,8 +191,8 @@ def _enterprises(
     rng: random.Random,
     count: int,
     communities: list[str],
-    feb1: dt.date,
-    mar31: dt.date,
+    resume_from: dt.date,
+    until: dt.date,
     econ: User | None,
 ) -> dict[str, Any]:
     specs = []
@@ -204,14 +205,14 @@ def _enterprises(
         name = "统筹市" + "".join(rng.sample(WORDS, 2)) + TRADE.get(industry, "实业") + "有限公司"
         sex = rng.choice("MF")
         contact = _contact_columns(synthetic.chinese_name(rng, sex), synthetic.phone(rng))
-        # 开工复工 curve: big and 四上 enterprises first; district 990106 lags a week; 8% not by the end of March.
+        # 开工复工 curve: big and 四上 enterprises first; district 990106 lags a week; 8% not by the demo's today.
         lag = (
             rng.gauss(24, 9)
             - (8 if above else 0)
             - (5 if size == "large" else 0)
             + (7 if area[:6] == "990106" else 0)
         )
-        start = feb1 + dt.timedelta(days=max(2, int(lag)))
+        start = resume_from + dt.timedelta(days=max(2, int(lag)))
         never = rng.random() < 0.08
         full_after = rng.randint(4, 30) if rng.random() < 0.8 else None
         specs.append(
@@ -226,7 +227,7 @@ def _enterprises(
                 "employees": employees,
                 "annual_revenue": round(employees * rng.uniform(8, 45), 2),
                 **contact,
-                "_start": None if never or start > mar31 else start,
+                "_start": None if never or start > until else start,
                 "_full": full_after,
                 "_share": round(rng.uniform(0.3, 0.85), 2),
             }
@@ -280,7 +281,7 @@ def _enterprises(
                 )
             )
             status = Status.PARTLY
-            if s["_full"] is not None and s["_start"] + dt.timedelta(days=s["_full"]) <= mar31:
+            if s["_full"] is not None and s["_start"] + dt.timedelta(days=s["_full"]) <= until:
                 day = s["_start"] + dt.timedelta(days=s["_full"])
                 at = _at(day, rng)
                 changes.append(
@@ -340,7 +341,7 @@ def _enterprises(
                     Visit(
                         enterprise_id=pk,
                         official=econ,
-                        visited_on=mar31 - dt.timedelta(days=rng.randint(0, 20)),
+                        visited_on=until - dt.timedelta(days=rng.randint(0, 20)),
                         notes="走访了解复工困难，送政策上门。",
                     )
                 )
@@ -356,7 +357,7 @@ def _enterprises(
     return {"enterprises": len(new), "status_changes": len(changes), "commitments": len(commitments)}
 
 
-def _policies(rng: random.Random, econ: User | None, mar31: dt.date) -> dict[str, Any]:
+def _policies(rng: random.Random, econ: User | None, until: dt.date) -> dict[str, Any]:
     for p in POLICIES:
         Policy.objects.get_or_create(code=p["code"], defaults={**p, "issuer": "统筹市疫情防控指挥部"})
     catalogue = list(Policy.objects.filter(code__in=[p["code"] for p in POLICIES]))
@@ -372,14 +373,14 @@ def _policies(rng: random.Random, econ: User | None, mar31: dt.date) -> dict[str
                         delivered_by=econ,
                         channel="上门",
                         uptake=rng.choice(Uptake.values),
-                        delivered_at=_at(mar31 - dt.timedelta(days=rng.randint(0, 25)), rng),
+                        delivered_at=_at(until - dt.timedelta(days=rng.randint(0, 25)), rng),
                     )
                 )
     PolicyDelivery.objects.bulk_create(deliveries, batch_size=5000, ignore_conflicts=True)
     return {"policies": len(catalogue), "deliveries": len(deliveries)}
 
 
-def _hotline(rng: random.Random, feb1: dt.date, mar31: dt.date) -> dict[str, Any]:
+def _hotline(rng: random.Random, resume_from: dt.date, until: dt.date) -> dict[str, Any]:
     departments = {
         code: Department.objects.get_or_create(code=code, defaults={"name": name})[0]
         for code, name in DEPARTMENTS
@@ -402,7 +403,7 @@ def _hotline(rng: random.Random, feb1: dt.date, mar31: dt.date) -> dict[str, Any
     for i in range(total):
         pk, area = rng.choice(enterprises)
         category = rng.choice(categories)
-        opened = _at(feb1 + dt.timedelta(days=rng.randint(2, (mar31 - feb1).days)), rng)
+        opened = _at(resume_from + dt.timedelta(days=rng.randint(2, (until - resume_from).days)), rng)
         due = hotline.ticket_deadline(category, opened)
         roll = rng.random()
         ticket = Ticket(
@@ -445,8 +446,14 @@ def _hotline(rng: random.Random, feb1: dt.date, mar31: dt.date) -> dict[str, Any
     return {"tickets": len(tickets)}
 
 
-def _power(rng: random.Random, mar31: dt.date) -> dict[str, Any]:
-    dekads = [d for d in (dt.date(mar31.year, 3, n) for n in (1, 11, 21)) if d <= mar31]
+def _power(rng: random.Random, until: dt.date) -> dict[str, Any]:
+    # The last three whole dekads (上中下旬) before the demo's today: step back from the current one's start.
+    dekads: list[dt.date] = []
+    day = until.replace(day=21 if until.day >= 21 else 11 if until.day >= 11 else 1)
+    while len(dekads) < 3:
+        day -= dt.timedelta(days=1)
+        if day.day in (1, 11, 21):
+            dekads.insert(0, day)
     rows = list(
         Enterprise.objects.values_list("pk", "area_id", "status", "capacity_used", "employees").order_by("id")
     )

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from apps.accounts.choices import Perm
@@ -33,8 +34,8 @@ from apps.enterprises.choices import (
     Uptake,
 )
 from apps.enterprises.models import EnterpriseMember, Policy, PolicyDelivery, TicketCategory
+from apps.geo.maps import area_map
 from apps.geo.models import Area
-from apps.geo.svg import boundaries_svg
 
 PAGE_SIZE = 50
 FILTERS = ("q", "area", "industry", "size", "status", "above", "reason")
@@ -499,11 +500,12 @@ def economy_dashboard(request: HttpRequest) -> HttpResponse:
             request, Forbidden("forbidden", _("Your role does not see the economic dashboard."))
         )
     data = dashboard.dashboard_data(user=user)
-    fills = {}
+    fills, rates = {}, {}
     for row in data["by_district"]:
         rate = row["resumed_rate"]
         code = row["label"].split(" ")[0]
         if rate is not None:
+            rates[code] = f"{rate:.0%}"
             fills[code] = "#1e8e3e" if rate >= 0.8 else "#f2b600" if rate >= 0.5 else "#c5221f"
     districts = Area.objects.filter(code__in=list(fills)).values_list("code", "name_zh", "boundary")
     curve = [
@@ -515,7 +517,13 @@ def economy_dashboard(request: HttpRequest) -> HttpResponse:
         "enterprises/dashboard.html",
         {
             **data,
-            "map": boundaries_svg(districts, fills=fills, link="/enterprises/?area={code}"),
+            "map": area_map(
+                districts,
+                fills=fills,
+                values=rates,
+                value_label=pgettext("map figure", "resumed"),
+                link="/enterprises/?area={code}",
+            ),
             "curve_json": curve,
         },
     )

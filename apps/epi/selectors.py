@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
-from django.utils.safestring import SafeString
+from django.utils.translation import pgettext_lazy as pgettext
 
 from apps.accounts.choices import Perm
 from apps.accounts.models import User
@@ -23,8 +23,8 @@ from apps.cases.models import Case, Contact, TransmissionLink
 from apps.epi.models import DistrictRisk
 from apps.epi.services import risk_levels_today
 from apps.geo.choices import AreaLevel
+from apps.geo.maps import AreaMap, area_map
 from apps.geo.models import Area
-from apps.geo.svg import boundaries_svg
 from core import epi
 from core.geocodes import AreaCodeError, scope_prefix
 
@@ -142,12 +142,19 @@ def risk_table() -> list[DistrictRisk]:
     return out
 
 
-def risk_map(levels: list[DistrictRisk]) -> SafeString:
+def risk_map(levels: list[DistrictRisk]) -> AreaMap:
     by_code = {r.area_id: r.level for r in levels}
     areas = Area.objects.filter(level=AreaLevel.DISTRICT, code__in=by_code).values_list(
         "code", "name_zh", "boundary"
     )
-    return boundaries_svg(list(areas), fills={c: RISK_FILLS[v] for c, v in by_code.items()})
+    return area_map(
+        list(areas),
+        fills={c: RISK_FILLS[v] for c, v in by_code.items()},
+        values={r.area_id: r.get_level_display() for r in levels},
+        value_label=pgettext("map figure", "risk level"),
+        link="/cases/?area={code}",
+        table=False,  # the dashboard lists the levels with their reasons beside the map
+    )
 
 
 # --- transmission-chain graph ----------------------------------------------------------------------

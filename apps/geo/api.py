@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Router, Schema
+from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from apps.accounts.choices import Perm
-from apps.accounts.scoping import has_perm_anywhere
+from apps.accounts.scoping import has_perm_anywhere, jurisdiction_prefixes
 from apps.common.errors import Forbidden, NotFound
 from apps.geo import selectors
 from apps.geo.models import Area
@@ -51,6 +51,20 @@ def area_import(request: HttpRequest, file: File[UploadedFile]) -> Any:
 def area_list(request: HttpRequest, parent: str = "") -> Any:
     """Children of `parent` (the top level when empty)."""
     return list(selectors.area_children(code=parent or None))
+
+
+class AreaMatchOut(Schema):
+    code: str
+    name: str
+    level: int
+    path: str
+
+
+@router.get("/search", response=list[AreaMatchOut])
+def area_search(request: HttpRequest, q: str = Query("", max_length=100), limit: int = Query(20, ge=1, le=50)) -> Any:
+    """Areas in the caller's jurisdiction by name (Chinese or English, any part) or code prefix: the area
+    pickers' search-as-you-type. Areas outside every one of the caller's grants are never offered."""
+    return selectors.area_search(prefixes=jurisdiction_prefixes(request.user), query=q, limit=limit)  # type: ignore[arg-type]
 
 
 @router.get("/{code}", response=AreaDetailOut)

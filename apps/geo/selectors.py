@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from apps.geo.models import Area
 from core import geocodes
@@ -33,3 +33,39 @@ def area_codes_at(*, level: int) -> set[str]:
 
 def all_area_codes() -> set[str]:
     return set(Area.objects.values_list("code", flat=True))
+
+
+def area_search(*, prefixes: list[str], query: str, limit: int = 20) -> list[dict[str, object]]:
+    """Areas under `prefixes` whose name (Chinese or English) contains `query` or whose code starts with it,
+    the larger areas first, each with the names of its ancestors (the path a picker shows)."""
+    query = query.strip()
+    if not prefixes or not query:
+        return []
+    scope = Q()
+    for prefix in prefixes:
+        scope |= Q(code__startswith=prefix)
+    match = Q(name_zh__icontains=query) | Q(name_en__icontains=query)
+    if query.isdigit():
+        match |= Q(code__startswith=query)
+    found = list(Area.objects.filter(scope, match).order_by("level", "code")[:limit])
+    chains = {area.code: _ancestor_codes(area.code) for area in found}
+    names = {a.code: a.name for a in Area.objects.filter(code__in={c for chain in chains.values() for c in chain})}
+    return [
+        {
+            "code": area.code,
+            "name": area.name,
+            "level": area.level,
+            "path": " › ".join(names[c] for c in chains[area.code] if c in names),
+        }
+        for area in found
+    ]
+
+
+def _ancestor_codes(code: str) -> list[str]:
+    """From the top of the tree down to the area's parent."""
+    chain: list[str] = []
+    parent = geocodes.parent_code(code)
+    while parent:
+        chain.insert(0, parent)
+        parent = geocodes.parent_code(parent)
+    return chain

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import pgettext
 
 from apps.geo import selectors
+from apps.geo.maps import area_map
 from apps.geo.models import Area
-from apps.geo.svg import boundaries_svg
 
 
 @login_required
@@ -23,7 +24,12 @@ def area_tree(request: HttpRequest, code: str = "") -> HttpResponse:
         "area": area,
         "ancestors": selectors.area_ancestors(code=code) if code else [],
         "children": children,
-        "map_svg": boundaries_svg([(c.code, c.name, c.boundary) for c in children if c.boundary]),
+        "map_svg": area_map(
+            [(c.code, c.name, c.boundary) for c in children],
+            values={c.code: c.child_count for c in children},
+            value_label=pgettext("map figure", "sub-areas"),
+            link="/areas/{code}/",
+        ),
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "geo/_children.html", context)

@@ -1,7 +1,7 @@
 """Demo step: the dekad indicator catalogue, targets, and every district's reports since last January.
 
-This year's February shows the epidemic's dip and March the recovery, so year-on-year is negative then
-improving. The last dekad due has one missing and two late reports, so the flags have something to show.
+The dekads of the outbreak (on the demo's one calendar, apps.demo.generator.DemoCalendar) show the dip and
+those of the resumption the recovery, so year-on-year is negative then improving. The last dekad due has one missing and two late reports, so the flags have something to show.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from apps.demo.generator import DemoContext
+from apps.demo.generator import DemoCalendar, DemoContext
 from apps.geo.choices import AreaLevel
 from apps.geo.models import Area
 from apps.indicators.choices import Frequency, Kind, ReportState
@@ -55,15 +55,10 @@ CATALOGUE = [
 ]
 
 
-def _dip(period: dk.Dekad, this_year: int) -> float:
-    # The epidemic year: February at half, recovering through March to normal by April.
-    if period.year != this_year:
-        return 1.0
-    return {
-        1: 0.95 if period.part < 3 else 0.7,
-        2: 0.45 + 0.08 * period.part,
-        3: 0.7 + 0.08 * period.part,
-    }.get(period.month, 1.0)
+def _dip(period: dk.Dekad, calendar: DemoCalendar) -> float:
+    # The epidemic on the demo's one calendar: activity halves when the outbreak starts and recovers with
+    # the resumption of work (a monthly figure counts from its first dekad).
+    return calendar.activity(period.start)
 
 
 @transaction.atomic
@@ -110,9 +105,9 @@ def run(ctx: DemoContext) -> dict[str, Any]:
                     continue
                 trend = growth if period.year == year else 1.0
                 scale = 3 if freq == Frequency.MONTH else 1
-                value = base * size * scale * trend * _dip(period, year) * rng.uniform(0.93, 1.07)
+                value = base * size * scale * trend * _dip(period, ctx.calendar) * rng.uniform(0.93, 1.07)
                 if kind == Kind.LEVEL:
-                    value = round(base * size * min(1.0, _dip(period, year) + 0.05))
+                    value = round(base * size * min(1.0, _dip(period, ctx.calendar) + 0.05))
                 if period.year == year - 1:
                     last_year_total += value
                 key = (period.key, code, district)

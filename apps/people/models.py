@@ -89,6 +89,8 @@ class MergeCandidate(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person_a", "person_b"], name="unique_merge_pair")]
+        # The duplicates page walks the open candidates newest first and stops at a page (selectors).
+        indexes = [models.Index(fields=["status", "-created_at"], name="people_merge_open_recent")]
 
     def __str__(self) -> str:
         return f"{self.person_a_id} ~ {self.person_b_id} ({self.reason})"

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from apps.accounts.choices import Perm
 from apps.accounts.models import User
+from apps.accounts.scoping import area_q
 from apps.common.errors import NotFound
 from apps.people import pii
 from apps.people.choices import DocType, MergeStatus
@@ -70,9 +71,12 @@ def household_members(*, user: User, person: Person) -> QuerySet[Person]:
 
 
 def merge_candidates_open(*, user: User) -> QuerySet[MergeCandidate]:
-    visible = Person.objects.visible_to(user, Perm.PERSON_MERGE)
+    # Both records in scope, tested on the joined rows: with an `IN (persons of the district)` subquery the
+    # planner hashed a whole district's persons for every page (0.5 s at 300,000 persons); joined, it walks
+    # the open candidates newest first (index people_merge_open_recent) and stops at the page's end.
     return (
-        MergeCandidate.objects.filter(status=MergeStatus.OPEN, person_a__in=visible, person_b__in=visible)
+        MergeCandidate.objects.filter(status=MergeStatus.OPEN)
+        .filter(area_q(user, Perm.PERSON_MERGE, "person_a__area"), area_q(user, Perm.PERSON_MERGE, "person_b__area"))
         .select_related("person_a", "person_b", "person_a__area", "person_b__area")
         .order_by("-created_at")
     )

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.choices import Perm
 from apps.accounts.scoping import has_perm_anywhere
 from apps.common.errors import NotFound, ServiceError, ValidationFailed
-from apps.common.views import error_page, int_param
+from apps.common.views import error_page, int_param, page_number
 from apps.people import selectors, services
 from apps.people.exports import persons_export
 from apps.people.forms import ImportForm, PersonForm
@@ -117,6 +117,12 @@ def person_export(request: HttpRequest) -> HttpResponse:
         return error_page(request, exc)
 
 
+MERGE_PAGE_SIZE = 25
+_MERGE_LIST_FIELDS = ("reason", "created_at", "person_a", "person_b") + tuple(
+    f"{side}__{field}" for side in ("person_a", "person_b") for field in ("name_masked", "doc_masked")
+)
+
+
 @login_required
 def merge_candidates(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
@@ -138,5 +144,17 @@ def merge_candidates(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             return error_page(request, exc)
         return redirect("people:merge")
-    candidates = selectors.merge_candidates_open(user=request.user)[:100]  # type: ignore[arg-type]
-    return render(request, "people/merge.html", {"candidates": candidates})
+    # The list shows each record's masked name and document only: no encrypted columns, no areas.
+    # A page of pairs, newest first: each is a decision to take, so a short page reads (and renders) fast.
+    page = page_number(request)
+    rows = list(
+        selectors.merge_candidates_open(user=request.user)  # type: ignore[arg-type]
+        .select_related(None)
+        .select_related("person_a", "person_b")
+        .only(*_MERGE_LIST_FIELDS)[(page - 1) * MERGE_PAGE_SIZE : page * MERGE_PAGE_SIZE + 1]
+    )
+    return render(
+        request,
+        "people/merge.html",
+        {"candidates": rows[:MERGE_PAGE_SIZE], "page": page, "has_next": len(rows) > MERGE_PAGE_SIZE},
+    )

@@ -8,13 +8,16 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import pgettext
 
 from apps.accounts.choices import Perm
 from apps.accounts.models import User
 from apps.accounts.scoping import grant_prefixes
 from apps.common.errors import NotFound
 from apps.geo.choices import AreaLevel
+from apps.geo.maps import AreaMap, area_map
 from apps.geo.models import Area
+from apps.geo.svg import Marker
 from apps.projects.choices import COLOUR_HEX, Colour
 from apps.projects.models import Project
 from core import projects as core_projects
@@ -168,6 +171,43 @@ def battle_map_svg(*, user: User, area: str = "", width: int = 640) -> SafeStrin
         f'xmlns="http://www.w3.org/2000/svg">' + "".join(parts) + "</svg>"
     )
     return mark_safe(svg)  # noqa: S308 - every interpolated value went through format_html
+
+
+def battle_map(*, user: User, area: str = "") -> AreaMap:
+    """挂图作战 as an interactive map: the user's districts (projects per district on hover, click to filter by
+    it) and one dot per project in its colour; the same layers as battle_map_svg, which stays the fallback."""
+    prefixes = grant_prefixes(user, Perm.PROJECT_VIEW)
+    if not prefixes:
+        return area_map([])
+    district_q = Q()
+    for p in prefixes:
+        district_q |= Q(code=p[:6]) if len(p) >= 6 else Q(code__startswith=p)
+    districts = list(
+        Area.objects.filter(district_q, level=AreaLevel.DISTRICT).values_list("code", "name_zh", "boundary")
+    )
+    projects = list(projects_list(user=user, area=area).values_list("id", "ref", "name", "colour", "lon", "lat", "area_id"))
+    unplaced = {row[6] for row in projects if row[4] is None or row[5] is None}
+    boundaries = dict(Area.objects.filter(code__in=unplaced).values_list("code", "boundary")) if unplaced else {}
+    per_district: dict[str, int] = {}
+    markers = []
+    for pk, ref, name, colour, lon, lat, area_code in projects:
+        per_district[area_code[:6]] = per_district.get(area_code[:6], 0) + 1
+        if lon is None or lat is None:
+            pts = [pt for ring in _rings(boundaries.get(area_code)) for pt in ring]
+            if not pts:
+                continue
+            box = (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts))
+            lon, lat = _spot(pk, box)
+        markers.append(
+            Marker(lon=lon, lat=lat, title=f"{ref} {name}", href=f"/projects/{int(pk)}/", fill=COLOUR_HEX.get(colour, "#777"))
+        )
+    return area_map(
+        districts,
+        values=per_district,
+        value_label=pgettext("map figure", "projects"),
+        link="/projects/map/?area={code}",
+        markers=markers,
+    )
 
 
 def district_progress(*, order_by: str = "start_rate") -> list[core_projects.DistrictProgress]:

@@ -115,7 +115,7 @@ def battle_map(request: HttpRequest) -> HttpResponse:
     services.project_colours_refresh_stale()
     area = request.GET.get("area", "").strip()
     context = {
-        "svg": selectors.battle_map_svg(user=request.user, area=area),  # type: ignore[arg-type]
+        "svg": selectors.battle_map(user=request.user, area=area),  # type: ignore[arg-type]
         "counts": selectors.project_colour_counts(user=request.user, area=area),  # type: ignore[arg-type]
         "area": area,
     }

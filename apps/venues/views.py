@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from apps.accounts.choices import Perm
@@ -17,8 +19,9 @@ from apps.accounts.scoping import has_perm_anywhere
 from apps.codes.views import qr_svg
 from apps.common.errors import ServiceError
 from apps.common.views import error_page, page_number
+from apps.geo.maps import area_map
 from apps.geo.models import Area
-from apps.geo.svg import Marker, boundaries_svg
+from apps.geo.svg import Marker
 from apps.venues import selectors, services
 from apps.venues.choices import AlertStatus, VenueCategory, VenueStatus
 from apps.venues.models import Venue
@@ -88,7 +91,9 @@ def venue_list(request: HttpRequest) -> HttpResponse:
         "category": category,
         "query": query,
         "categories": VenueCategory.choices,
-        "map": boundaries_svg(shapes, fills=fills, link="?area={code}", markers=_markers(qs)),
+        "map": area_map(
+            shapes, fills=fills, values=counts, value_label=pgettext("map figure", "venues"), link="?area={code}", markers=_markers(qs)
+        ),
         "district_counts": sorted(counts.items()),
         # 交通卡口、铁路出口: passes per checkpoint over the last day.
         "throughput": [
@@ -174,7 +179,37 @@ def checkpoint(request: HttpRequest) -> HttpResponse:
     if not has_perm_anywhere(request.user, Perm.SCAN_UPLOAD):  # type: ignore[arg-type]
         return render(request, "error.html", {"error": {"message": "forbidden"}}, status=403)
     venues = selectors.venues_for_upload(user=request.user)[:500]  # type: ignore[arg-type]
-    return render(request, "venues/checkpoint.html", {"venues": venues})
+    return render(request, "venues/checkpoint.html", {"venues": venues, "labels": _checkpoint_labels()})
+
+
+def _checkpoint_labels() -> dict[str, str]:
+    """The words the scanner script shows, translated here (the script holds no text of its own)."""
+    return {
+        "valid": _("Valid"),
+        "green": _("Green code"),
+        "yellow": _("Yellow code"),
+        "red": _("Red code"),
+        # What the guard does, by colour: 绿码通行、黄码引导复核、红码禁止通行.
+        "let_in": pgettext("checkpoint action", "Let in"),
+        "refer": pgettext("checkpoint action", "Refer for a check"),
+        "stop": pgettext("checkpoint action", "Stop"),
+        "rule_green": _("Green code: take the temperature and let the person in."),
+        "rule_yellow": _(
+            "Yellow code: do not let in yet. Send the person to the health desk to register and be checked."
+        ),
+        "rule_red": _("Red code: do not let in. Keep the person apart and call the health staff now."),
+        "rule_invalid": _("Not a valid health code: do not let in. Ask for the code to be shown again."),
+        "waiting": _("Waiting for a code"),
+        "venue_set": _("Venue set from its QR code"),
+        "venue_unknown": _("This venue is not in your list"),
+        "online": _("Online"),
+        "offline": _("Offline: scans are queued"),
+        "keys": _("Keys cached"),
+        "nokeys": _("No keys cached yet"),
+        "uploaded": _("Uploaded"),
+        "queued": _("Queued for upload"),
+        "recorded": _("Recorded"),
+    }
 
 
 def service_worker(request: HttpRequest) -> HttpResponse:

@@ -134,7 +134,8 @@
     } catch (e) { /* offline: the cached keys stand */ }
   }
 
-  async function verifyOffline(text) {
+  async function verifyOffline(text, expectKind) {
+    expectKind = expectKind || 1;
     let c;
     try { c = parse(text); } catch (e) { return { status: "malformed" }; }
     const info = keys[c.kid];
@@ -149,7 +150,7 @@
     } catch (e) { return { status: "no_crypto", code: c }; }
     if (!ok) return { status: "bad_signature", code: c };
     if (info.retiredAt != null && info.retiredAt <= c.issued) return { status: "key_retired", code: c };
-    if (c.kind !== c.prefixKind || c.kind !== 1) return { status: "wrong_kind", code: c };
+    if (c.kind !== c.prefixKind || c.kind !== expectKind) return { status: "wrong_kind", code: c };
     const now = Math.floor(Date.now() / 1000);
     if (now + CLOCK_SKEW < c.issued) return { status: "not_yet_valid", code: c };
     if (now >= c.expires) return { status: "expired", code: c };
@@ -220,27 +221,69 @@
   }
 
   // ------------------------------------------------------------------ UI
+  // What the guard does, by the code's colour (一码通行): green lets in, yellow is referred to the health desk,
+  // red and anything that is not a valid code stop at the gate. Colour, words and rule all say the same thing.
+  const ACTIONS = { green: "let_in", yellow: "refer", red: "stop" };
   let current = null;
-  function showVerdict(v) {
+  function paintVerdict(action, colourText, rule, status) {
     const el = $("verdict");
-    el.className = "verdict";
+    el.className = "verdict" + (action ? " action-" + action.replace("_", "-") : "");
+    el.querySelector(".verdict-action").textContent = action ? T[action] : T.waiting;
+    el.querySelector(".verdict-colour").textContent = colourText || "";
+    el.querySelector(".verdict-rule").textContent = rule || "";
+    if (action) el.dataset.action = action; else delete el.dataset.action;
+    if (status) el.dataset.status = status; else delete el.dataset.status;
+  }
+  function showVerdict(v) {
     current = null;
     $("record").disabled = true;
     if (v.status === "valid") {
-      el.classList.add(v.code.colour);
-      el.innerHTML = "";
-      el.append(T[v.code.colour]);
-      const small = document.createElement("small");
-      small.textContent = msg("valid");
-      el.append(small);
+      const colour = v.code.colour;
+      paintVerdict(ACTIONS[colour] || "stop", T[colour] + " · " + T.valid, T["rule_" + colour], v.status);
+      $("verdict").classList.add(colour);
       current = v.code;
       $("record").disabled = !$("venue").value;
     } else {
-      el.classList.add("bad");
-      el.textContent = msg(v.status);
+      paintVerdict("stop", msg(v.status), T.rule_invalid, v.status);
+      $("verdict").classList.add("bad");
     }
-    el.dataset.status = v.status;
   }
+  function clearVerdict() {
+    current = null;
+    $("record").disabled = true;
+    paintVerdict(null, "", "", null);
+  }
+
+  // ------------------------------------------------------------------ venue: search the list or scan its QR
+  function venueNote(text, ok) {
+    const note = $("venue-note");
+    note.textContent = text;
+    note.className = "small " + (ok ? "ok" : "error");
+  }
+  function filterVenues(query) {
+    const q = query.trim().toLowerCase();
+    const select = $("venue");
+    let first = null;
+    for (const option of select.options) {
+      const match = !q || (option.dataset.search || "").includes(q);
+      option.hidden = !match;
+      if (match && !first) first = option;
+    }
+    if (first && q) select.value = first.value;
+  }
+  async function pickVenueByCode(text) {
+    const v = await verifyOffline(text, 2);
+    if (v.status !== "valid") { venueNote(msg(v.status), false); return; }
+    const select = $("venue");
+    const option = Array.from(select.options).find((o) => o.value === String(v.code.ref));
+    if (!option) { venueNote(T.venue_unknown, false); return; }
+    for (const o of select.options) o.hidden = false;
+    select.value = option.value;
+    $("venue-search").value = "";
+    venueNote(T.venue_set + ": " + option.textContent, true);
+    if (current) $("record").disabled = false;
+  }
+
   async function verifyOnline(text) {
     // The fallback when this device cannot decide alone (a key it has not cached, no WebCrypto Ed25519).
     const res = await fetch(root.dataset.verifyUrl, {
@@ -257,6 +300,7 @@
   }
 
   async function check(text) {
+    if (text.trim().startsWith("TV1:")) { await pickVenueByCode(text); $("code-text").value = ""; return; }
     let v = await verifyOffline(text);
     if ((v.status === "unknown_key" || v.status === "no_crypto") && navigator.onLine) {
       await refreshKeys();
@@ -279,8 +323,8 @@
     };
     await queueAdd(scan);
     $("upload-status").textContent = navigator.onLine ? T.recorded : T.queued;
-    current = null;
-    $("record").disabled = true;
+    // The next person starts from a blank verdict, never from the previous one's colour.
+    clearVerdict();
     $("code-text").value = "";
     $("temperature").value = "";
     await showQueue();
@@ -300,6 +344,7 @@
     scanning = true;
     const canvas = document.createElement("canvas");
     const ctx = canvas.getContext("2d", { willReadFrequently: true });
+    let lastSeen = "";
     const tick = () => {
       if (!scanning) return;
       if (video.readyState === video.HAVE_ENOUGH_DATA) {
@@ -307,7 +352,11 @@
         ctx.drawImage(video, 0, 0);
         const img = ctx.getImageData(0, 0, canvas.width, canvas.height);
         const found = window.jsQR && window.jsQR(img.data, img.width, img.height, { inversionAttempts: "dontInvert" });
-        if (found && found.data) { $("code-text").value = found.data; check(found.data); }
+        if (found && found.data && found.data !== lastSeen) {
+          lastSeen = found.data;
+          $("code-text").value = found.data;
+          check(found.data);
+        }
       }
       requestAnimationFrame(tick);
     };
@@ -322,9 +371,15 @@
   $("verify").addEventListener("click", () => check($("code-text").value));
   $("record").addEventListener("click", record);
   $("start-camera").addEventListener("click", startCamera);
+  $("venue-search").addEventListener("input", (e) => {
+    const text = e.target.value;
+    if (text.trim().startsWith("TV1:")) pickVenueByCode(text); else filterVenues(text);
+  });
+  $("venue").addEventListener("change", () => { if (current) $("record").disabled = !$("venue").value; });
+  // The queue goes up the moment the network is back (and after each pass, and when the page is shown again).
   window.addEventListener("online", netStatus);
   window.addEventListener("offline", netStatus);
-  setInterval(flush, 15000);
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) flush(); });
   if ("serviceWorker" in navigator) navigator.serviceWorker.register(root.dataset.swUrl).catch(() => {});
   netStatus();
   refreshKeys();

@@ -13,6 +13,7 @@ from apps.projects import services as project_services
 from apps.society import services as society_services
 from core import dekad as dk
 from tests.factories import DISTRICT_A
+from tests.maps import click_at, wait_for_map
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,11 +37,14 @@ def test_an_officer_follows_a_red_dot_on_the_battle_map_to_its_reasons(make_user
     assert project.colour == "red"
     page = browser_login(econ)
     page.goto("/projects/map/")
-    dot = page.locator("circle.project-dot.colour-red")
-    dot.wait_for()
-    assert dot.count() == 1
+    drawn = wait_for_map(page)
+    assert drawn["markers"] == 1 and {"name": DISTRICT_A, "value": 1} in drawn["areas"]
+    # The project has no coordinates: its dot sits at a fixed spot inside its area.
+    spot = page.evaluate(
+        "() => echarts.getInstanceByDom(document.querySelector('.area-map-canvas')).getOption().series[1].data[0].value"
+    )
     with page.expect_navigation():
-        page.locator("svg.battle-map a").first.click()
+        click_at(page, *spot)
     assert page.url.endswith(f"/projects/{project.pk}/")
     assert "已逾期45天" in page.locator("ul.reasons").inner_text()
 
