@@ -161,6 +161,14 @@ TONGCHOU_SCHEDULE: dict[str, tuple[str, str]] = {
     "hotline_escalation": ("apps.enterprises.tasks.escalate_overdue_tickets", "every 5m"),
 }
 
+# Which scans raise an alert (core.scanalerts): a yellow code whose only reasons are these, at a venue in the
+# person's home area (the residence code cut to `home_digits`: 12 = community), raises none — residents pass their
+# own gate freely (对居民正常进出要宽松便捷). Red codes and fevers (the code rules' threshold) always alert.
+TONGCHOU_SCAN_ALERTS = {
+    "home_digits": int(os.environ.get("TONGCHOU_ALERT_HOME_DIGITS", "12")),
+    "quiet_yellow_reasons": ["residence_high_risk", "residence_medium_risk"],
+}
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
