@@ -186,6 +186,9 @@ class FollowUpOut(Schema):
     status: str
     started_at: dt.datetime
     until: dt.date
+    closed_at: dt.datetime | None
+    closed_early: bool
+    close_reason: str
 
     @staticmethod
     def resolve_person_name(obj: Any) -> str:
@@ -201,6 +204,7 @@ class FollowUpEntryIn(Schema):
     symptoms: bool = False
     note: str = ""
     close: bool = False
+    close_reason: str = ""  # required to close before the end date
 
 
 class FollowUpEntryOut(Schema):
@@ -338,6 +342,7 @@ def follow_up_entry(request: HttpRequest, follow_up_id: int, body: FollowUpEntry
         symptoms=body.symptoms,
         note=body.note,
         close=body.close,
+        close_reason=body.close_reason,
     )
     return Status(201, entry)
 

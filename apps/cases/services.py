@@ -609,10 +609,27 @@ def follow_up_record(
     symptoms: bool = False,
     note: str = "",
     close: bool = False,
+    close_reason: str = "",
 ) -> FollowUpEntry:
-    """One observation of a contact under medical observation (体温、症状); `close` ends the observation."""
+    """One observation of a contact under medical observation (体温、症状); `close` ends the observation.
+
+    It may close on any day, but before its end date (`until`) only with a reason, and it is then shown as
+    closed early."""
     contact = follow_up.contact
     _require(actor, Perm.CONTACT_DECIDE, contact.case.area_id)
+    now = timezone.now()
+    close_reason = close_reason.strip()
+    if (
+        close
+        and follow_up.status == FollowUpStatus.OPEN
+        and local_day(now) < follow_up.until
+        and not close_reason
+    ):
+        raise ValidationFailed(
+            "close_reason_required",
+            f"the observation runs until {follow_up.until.isoformat()}: closing it early needs a reason",
+            [{"field": "close_reason", "message": "give the reason for closing before the end date"}],
+        )
     celsius = None
     if temperature not in (None, ""):
         try:
@@ -623,7 +640,7 @@ def follow_up_record(
             raise ValidationFailed("invalid_temperature", "temperature is in °C, between 30 and 45")
     entry = FollowUpEntry.objects.create(
         follow_up=follow_up,
-        at=timezone.now(),
+        at=now,
         actor=actor,
         temperature=celsius,
         symptoms=symptoms,
@@ -631,7 +648,9 @@ def follow_up_record(
     )
     if close and follow_up.status == FollowUpStatus.OPEN:
         follow_up.status = FollowUpStatus.CLOSED
-        follow_up.save(update_fields=["status"])
+        follow_up.closed_at = now
+        follow_up.close_reason = close_reason[:255] if local_day(now) < follow_up.until else ""
+        follow_up.save(update_fields=["status", "closed_at", "close_reason"])
         hooks.person_changed([follow_up.person_id])
     return entry
 
