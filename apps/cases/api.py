@@ -31,7 +31,8 @@ class CaseOut(Schema):
     onset_date: dt.date | None
     first_visit_at: dt.datetime | None
     reported_at: dt.datetime | None
-    isolated_at: dt.datetime | None
+    quarantined_at: dt.datetime | None
+    isolated_at: dt.datetime | None  # the first of quarantine and admission (早隔离)
     sampled_at: dt.datetime | None
     lab_confirmed_at: dt.datetime | None
     confirmed_at: dt.datetime | None

@@ -62,6 +62,9 @@ class Case(models.Model):
     onset_date = models.DateField(_("symptom onset"), null=True, blank=True)  # a local calendar day
     first_visit_at = models.DateTimeField(_("first medical visit"), null=True, blank=True)
     reported_at = models.DateTimeField(_("report"), null=True, blank=True)
+    # 早隔离: isolation starts with quarantine or hospital admission, whichever came first (core.epi.isolation_start);
+    # `isolated_at` is kept as that earliest start by the services, never set on its own.
+    quarantined_at = models.DateTimeField(_("quarantine"), null=True, blank=True)
     isolated_at = models.DateTimeField(_("isolation"), null=True, blank=True)
     sampled_at = models.DateTimeField(_("sampling"), null=True, blank=True)
     lab_confirmed_at = models.DateTimeField(_("lab confirmation"), null=True, blank=True)

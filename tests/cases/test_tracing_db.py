@@ -289,3 +289,22 @@ def test_a_follow_up_closed_on_or_after_its_end_needs_no_reason(
     )
     row = client.get("/api/cases/followups?status=closed").json()["items"][0]
     assert (row["closed_early"], row["close_reason"]) == (False, "")
+
+
+@pytest.mark.django_db
+def test_a_contact_under_observation_who_becomes_a_case_was_isolated_from_the_observation(
+    town: dict[str, Any], epi: Any
+) -> None:
+    case = services.case_report(
+        actor=epi,
+        person=town["persons"][0],
+        status=CaseStatus.SUSPECTED,
+        onset_date=(T0 + dt.timedelta(days=3)).date(),
+    )
+    tracing.trace_case(case, now=T0 + dt.timedelta(days=6))
+    contact = Contact.objects.filter(case=case, degree=1).first()
+    services.contact_decide(actor=epi, contact=contact, confirm=True)
+    follow = FollowUp.objects.get(contact=contact)
+    second = services.case_report(actor=epi, person=contact.person, status=CaseStatus.SUSPECTED)
+    assert second.quarantined_at == follow.started_at
+    assert second.isolated_at == follow.started_at <= second.reported_at
