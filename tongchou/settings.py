@@ -159,6 +159,8 @@ TONGCHOU_SCHEDULE: dict[str, tuple[str, str]] = {
     "scans_purge": ("apps.venues.tasks.purge_old_scans", "daily 03:00"),
     "scan_partitions": ("apps.venues.tasks.ensure_scan_partitions", "daily 02:30"),
     "hotline_escalation": ("apps.enterprises.tasks.escalate_overdue_tickets", "every 5m"),
+    # A commitment counts from its planned date: put the due ones into effect soon after local midnight.
+    "commitments_open": ("apps.enterprises.tasks.open_due_commitments", "every 10m"),
 }
 
 # Which scans raise an alert (core.scanalerts): a yellow code whose only reasons are these, at a venue in the
