@@ -331,9 +331,7 @@ def _insert_scans(rows: list[tuple[Any, ...]]) -> int:
     into the table after one indexed look-up of the batch's ids; a concurrent duplicate upload makes that COPY
     fail on the unique client id, and the batch then goes through the staging table, which skips conflicts."""
     if connection.vendor != "postgresql" or not rows:
-        return insert_ignoring_conflicts(
-            Scan._meta.db_table, SCAN_COLUMNS, rows, partitions.conflict_target()
-        )
+        return insert_ignoring_conflicts(Scan._meta.db_table, SCAN_COLUMNS, rows, partitions.conflict_target())
     import psycopg
 
     table, cols = Scan._meta.db_table, ", ".join(SCAN_COLUMNS)
