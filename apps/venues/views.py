@@ -20,6 +20,7 @@ from apps.common.views import error_page, page_number
 from apps.geo.models import Area
 from apps.geo.svg import Marker, boundaries_svg
 from apps.venues import selectors, services
+from apps.venues.alerting import fever_threshold
 from apps.venues.choices import AlertStatus, VenueCategory, VenueStatus
 from apps.venues.models import Venue
 
@@ -111,7 +112,13 @@ def venue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "venues/detail.html",
-        {"venue": venue, "code": code, "qr_svg": qr_svg(code, ""), "scans": scans},
+        {
+            "venue": venue,
+            "code": code,
+            "qr_svg": qr_svg(code, ""),
+            "scans": scans,
+            "fever": fever_threshold(),
+        },
     )
 
 
@@ -134,6 +141,7 @@ def scan_log(request: HttpRequest) -> HttpResponse:
             "page": page,
             "venue": venue_id,
             "person": person_id,
+            "fever": fever_threshold(),  # the code rules' threshold, as the alerts use
         },
     )
 

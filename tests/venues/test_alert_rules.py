@@ -112,6 +112,7 @@ def test_a_yellow_of_unknown_cause_alerts_even_at_home(
 
 
 def test_checkpoint_fever_alerts_follow_the_code_rules_threshold(
+    client: Any,
     guard: Any,
     officer_a: Any,
     make_user: Any,
@@ -134,3 +135,6 @@ def test_checkpoint_fever_alerts_follow_the_code_rules_threshold(
         result = scans_ingest(actor=guard, scans=[scan(home, q, colour="green", temperature="37.1")])
     assert result.alerts == 1 and Alert.objects.get().kind == "fever"
     assert HealthCode.objects.get(pk=q.pk).colour == "yellow"  # the same threshold made the code yellow
+    client.force_login(officer_a)
+    page = client.get("/venues/scans/").content.decode()
+    assert page.count('<td class="colour-red">37.1</td>') == 2  # the scan log marks fevers by the same rule
