@@ -159,7 +159,8 @@ class RuleSet:
     secondary_contact_days: int = 14
     quarantine_colour: Colour = Colour.RED
     medium_risk_arrival_colour: Colour = Colour.YELLOW
-    medium_risk_arrival_days: int = 7
+    # Every period in the seeds is 14 days (不满14天绝对不能外出, seed 002): medium-risk arrivals too.
+    medium_risk_arrival_days: int = 14
     high_risk_arrival_colour: Colour = Colour.RED
     high_risk_arrival_days: int = 14
     fever_threshold_celsius: float = 37.3
@@ -650,7 +651,8 @@ def _to_date(ordinal: int) -> date | None:
 
 
 DEFAULT_RULESET: Final = RuleSet(
-    version="2020.1",
+    # 2020.2: medium-risk arrivals stay yellow 14 days, as every period in the seeds (2020.1 had 7).
+    version="2020.2",
     # 杭州健康码 went live on 11 February 2020; other provinces followed within weeks.
     effective_from=date(2020, 2, 11),
 )

@@ -14,7 +14,8 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -216,6 +217,16 @@ class DelayKind(enum.Enum):
     ONSET_TO_REPORT = "onset_to_report"
     REPORT_TO_ISOLATION = "report_to_isolation"
     ONSET_TO_ISOLATION = "onset_to_isolation"
+
+
+_T = TypeVar("_T", date, datetime)
+
+
+def isolation_start(*starts: _T | None) -> _T | None:
+    """早隔离 is measured to the moment the person was first isolated, whichever way: quarantine (集中/居家隔离,
+    医学观察) or admission to hospital. The earliest known start, or None when the person never was."""
+    known = [s for s in starts if s is not None]
+    return min(known) if known else None
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,8 @@ class EnterpriseState:
     capacity_used: float = 0.0  # 0..1 of normal output
     employees: int = 0
     active: bool = True
+    # Filed a commitment whose planned date is still ahead: not resumed yet, shown apart (已承诺未开工).
+    filed_not_open: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,9 @@ class ResumptionRates:
     employees: int
     employees_back: float
     capacity_sum_resumed: float
+    # Of the not resumed, those with a filed commitment whose planned date has not come: a firm counts as
+    # resumed from its planned date, not from its filing.
+    filed_not_open: int = 0
 
     @property
     def resumed(self) -> int:
@@ -78,6 +83,7 @@ class _Counts:
     employees: int = 0
     employees_back: float = 0.0
     capacity_sum_resumed: float = 0.0
+    filed_not_open: int = 0
 
 
 def _check_share(name: str, value: float) -> None:
@@ -98,7 +104,8 @@ def resumption_rates(
     """Rates per group; `by=()` gives the single total under the key `()`.
 
     Inactive enterprises are outside every denominator. A not-resumed enterprise counts no staff back and
-    no capacity whatever its share fields say, so a stale share cannot inflate the rates.
+    no capacity whatever its share fields say, so a stale share cannot inflate the rates. A filed commitment
+    whose planned date is ahead leaves the enterprise not resumed; it is counted in `filed_not_open`.
     """
     acc: dict[GroupKey, _Counts] = {}
     for e in enterprises:
@@ -113,6 +120,7 @@ def resumption_rates(
         c.employees += e.employees
         if e.status is ResumptionStatus.NOT_RESUMED:
             c.not_resumed += 1
+            c.filed_not_open += e.filed_not_open
             continue
         if e.status is ResumptionStatus.FULLY:
             c.fully += 1

@@ -159,6 +159,16 @@ TONGCHOU_SCHEDULE: dict[str, tuple[str, str]] = {
     "scans_purge": ("apps.venues.tasks.purge_old_scans", "daily 03:00"),
     "scan_partitions": ("apps.venues.tasks.ensure_scan_partitions", "daily 02:30"),
     "hotline_escalation": ("apps.enterprises.tasks.escalate_overdue_tickets", "every 5m"),
+    # A commitment counts from its planned date: put the due ones into effect soon after local midnight.
+    "commitments_open": ("apps.enterprises.tasks.open_due_commitments", "every 10m"),
+}
+
+# Which scans raise an alert (core.scanalerts): a yellow code whose only reasons are these, at a venue in the
+# person's home area (the residence code cut to `home_digits`: 12 = community), raises none — residents pass their
+# own gate freely (对居民正常进出要宽松便捷). Red codes and fevers (the code rules' threshold) always alert.
+TONGCHOU_SCAN_ALERTS = {
+    "home_digits": int(os.environ.get("TONGCHOU_ALERT_HOME_DIGITS", "12")),
+    "quiet_yellow_reasons": ["residence_high_risk", "residence_medium_risk"],
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -31,7 +31,8 @@ class CaseOut(Schema):
     onset_date: dt.date | None
     first_visit_at: dt.datetime | None
     reported_at: dt.datetime | None
-    isolated_at: dt.datetime | None
+    quarantined_at: dt.datetime | None
+    isolated_at: dt.datetime | None  # the first of quarantine and admission (早隔离)
     sampled_at: dt.datetime | None
     lab_confirmed_at: dt.datetime | None
     confirmed_at: dt.datetime | None
@@ -186,6 +187,9 @@ class FollowUpOut(Schema):
     status: str
     started_at: dt.datetime
     until: dt.date
+    closed_at: dt.datetime | None
+    closed_early: bool
+    close_reason: str
 
     @staticmethod
     def resolve_person_name(obj: Any) -> str:
@@ -201,6 +205,7 @@ class FollowUpEntryIn(Schema):
     symptoms: bool = False
     note: str = ""
     close: bool = False
+    close_reason: str = ""  # required to close before the end date
 
 
 class FollowUpEntryOut(Schema):
@@ -338,6 +343,7 @@ def follow_up_entry(request: HttpRequest, follow_up_id: int, body: FollowUpEntry
         symptoms=body.symptoms,
         note=body.note,
         close=body.close,
+        close_reason=body.close_reason,
     )
     return Status(201, entry)
 

@@ -262,7 +262,8 @@ def _cases(
             steps.append((CaseStatus.SUSPECTED, status, confirmed))
             if symptomatic:
                 case.confirmed_at = confirmed
-        case.isolated_at = isolated if isolated <= now else None
+        case.quarantined_at = isolated if isolated <= now else None  # isolated before admission
+        case.isolated_at = case.quarantined_at
         if status == CaseStatus.CONFIRMED:
             admitted = confirmed + dt.timedelta(hours=rng.uniform(1, 20))
             if admitted <= now:
@@ -270,7 +271,7 @@ def _cases(
                     admitted,
                     rng.choice(["市第一人民医院", "市传染病医院", "市中心医院"]),
                 )
-                case.isolated_at = case.isolated_at or admitted
+                case.isolated_at = min(case.isolated_at or admitted, admitted)
                 steps.append((CaseStatus.CONFIRMED, CaseStatus.HOSPITALISED, admitted))
                 status = CaseStatus.HOSPITALISED
                 out = admitted + dt.timedelta(days=rng.uniform(12, 24))

@@ -18,7 +18,8 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
     (S.ASYMPTOMATIC, S.CONFIRMED): ("confirmed_at",),
     # Released from medical observation at the end of isolation (解除医学观察).
     (S.ASYMPTOMATIC, S.RECOVERED): ("closed_at",),
-    (S.CONFIRMED, S.HOSPITALISED): ("isolated_at", "admitted_at"),
+    # Admission isolates the person unless a quarantine already had (services keep isolated_at the earliest).
+    (S.CONFIRMED, S.HOSPITALISED): ("admitted_at",),
     (S.HOSPITALISED, S.RECOVERED): ("discharged_at", "closed_at"),
     (S.HOSPITALISED, S.DIED): ("closed_at",),
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
@@ -61,6 +62,9 @@ class Case(models.Model):
     onset_date = models.DateField(_("symptom onset"), null=True, blank=True)  # a local calendar day
     first_visit_at = models.DateTimeField(_("first medical visit"), null=True, blank=True)
     reported_at = models.DateTimeField(_("report"), null=True, blank=True)
+    # 早隔离: isolation starts with quarantine or hospital admission, whichever came first (core.epi.isolation_start);
+    # `isolated_at` is kept as that earliest start by the services, never set on its own.
+    quarantined_at = models.DateTimeField(_("quarantine"), null=True, blank=True)
     isolated_at = models.DateTimeField(_("isolation"), null=True, blank=True)
     sampled_at = models.DateTimeField(_("sampling"), null=True, blank=True)
     lab_confirmed_at = models.DateTimeField(_("lab confirmation"), null=True, blank=True)
@@ -243,12 +247,19 @@ class FollowUp(models.Model):
     started_at = models.DateTimeField()
     until = models.DateField(_("observe until"))  # 14 days after the last exposure, local day
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Closing before `until` (解除医学观察 ahead of time) needs a reason; it is shown as early.
+    close_reason = models.CharField(_("reason for closing early"), max_length=255, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["person", "status"], name="followup_person_status")]
 
     def __str__(self) -> str:
         return f"follow-up of {self.person_id} until {self.until}"
+
+    @property
+    def closed_early(self) -> bool:
+        return self.closed_at is not None and timezone.localdate(self.closed_at) < self.until
 
 
 class FollowUpEntry(models.Model):

@@ -116,6 +116,7 @@ def case_timeline(*, case: Case) -> list[dict[str, Any]]:
     for name in (
         "first_visit_at",
         "reported_at",
+        "quarantined_at",
         "isolated_at",
         "sampled_at",
         "lab_confirmed_at",

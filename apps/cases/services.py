@@ -46,12 +46,13 @@ from apps.common.errors import Conflict, Forbidden, ValidationFailed
 from apps.people import pii
 from apps.people.models import Person
 from core import clusters as core_clusters
+from core.epi import isolation_start
 from core.tabular import TableError, read_table, remap, resolve_mapping
 
 DATE_FIELDS = (
     "first_visit_at",
     "reported_at",
-    "isolated_at",
+    "quarantined_at",
     "sampled_at",
     "lab_confirmed_at",
     "confirmed_at",
@@ -59,6 +60,11 @@ DATE_FIELDS = (
     "discharged_at",
 )
 FOLLOW_UP_DAYS = 14
+
+
+def _stamp_isolation(case: Case) -> None:
+    """早隔离: the person is isolated from the first of quarantine and hospital admission."""
+    case.isolated_at = isolation_start(case.quarantined_at, case.admitted_at)
 
 
 def _require(user: User, perm: str, area_code: str) -> None:
@@ -142,6 +148,15 @@ def case_report(
     )
     if status == CaseStatus.SUSPECTED:
         case.reported_at = now
+    # A traced contact under medical observation (医学观察) was isolated before becoming a case.
+    observed = (
+        FollowUp.objects.filter(person=person, status=FollowUpStatus.OPEN, started_at__lte=now)
+        .order_by("started_at")
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    case.quarantined_at = observed
+    _stamp_isolation(case)
     try:
         with transaction.atomic():
             case.save()
@@ -184,6 +199,7 @@ def case_transition(
     for name in lifecycle.TRANSITIONS[(frm, to)]:
         if getattr(locked, name) is None:
             setattr(locked, name, now)
+    _stamp_isolation(locked)
     if to in (CaseStatus.CONFIRMED, CaseStatus.ASYMPTOMATIC) and locked.lab_confirmed_at is None:
         locked.lab_confirmed_at = now
     if hospital:
@@ -220,6 +236,13 @@ def case_update(
     for name, raw in data.items():
         if name == "onset_date":
             value: Any = _parse_day(name, raw)
+        elif name == "isolated_at":
+            raise ValidationFailed(
+                "derived_field",
+                "isolation starts with quarantine or admission, whichever came first: set quarantined_at or "
+                "admitted_at",
+                [{"field": name}],
+            )
         elif name in DATE_FIELDS:
             value = _parse_instant(name, raw)
         elif name == "origin":
@@ -235,6 +258,10 @@ def case_update(
         if getattr(case, name) != value:
             before[name], after[name] = str(getattr(case, name) or ""), str(value or "")
             setattr(case, name, value)
+    isolated = case.isolated_at
+    _stamp_isolation(case)
+    if case.isolated_at != isolated:
+        before["isolated_at"], after["isolated_at"] = str(isolated or ""), str(case.isolated_at or "")
     if after:
         case.save()
         audit_record(
@@ -609,10 +636,27 @@ def follow_up_record(
     symptoms: bool = False,
     note: str = "",
     close: bool = False,
+    close_reason: str = "",
 ) -> FollowUpEntry:
-    """One observation of a contact under medical observation (体温、症状); `close` ends the observation."""
+    """One observation of a contact under medical observation (体温、症状); `close` ends the observation.
+
+    It may close on any day, but before its end date (`until`) only with a reason, and it is then shown as
+    closed early."""
     contact = follow_up.contact
     _require(actor, Perm.CONTACT_DECIDE, contact.case.area_id)
+    now = timezone.now()
+    close_reason = close_reason.strip()
+    if (
+        close
+        and follow_up.status == FollowUpStatus.OPEN
+        and local_day(now) < follow_up.until
+        and not close_reason
+    ):
+        raise ValidationFailed(
+            "close_reason_required",
+            f"the observation runs until {follow_up.until.isoformat()}: closing it early needs a reason",
+            [{"field": "close_reason", "message": "give the reason for closing before the end date"}],
+        )
     celsius = None
     if temperature not in (None, ""):
         try:
@@ -623,7 +667,7 @@ def follow_up_record(
             raise ValidationFailed("invalid_temperature", "temperature is in °C, between 30 and 45")
     entry = FollowUpEntry.objects.create(
         follow_up=follow_up,
-        at=timezone.now(),
+        at=now,
         actor=actor,
         temperature=celsius,
         symptoms=symptoms,
@@ -631,7 +675,9 @@ def follow_up_record(
     )
     if close and follow_up.status == FollowUpStatus.OPEN:
         follow_up.status = FollowUpStatus.CLOSED
-        follow_up.save(update_fields=["status"])
+        follow_up.closed_at = now
+        follow_up.close_reason = close_reason[:255] if local_day(now) < follow_up.until else ""
+        follow_up.save(update_fields=["status", "closed_at", "close_reason"])
         hooks.person_changed([follow_up.person_id])
     return entry
 

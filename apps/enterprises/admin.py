@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.enterprises.models import Department, Policy, TicketCategory
+from apps.enterprises.models import Department, GuidelineMeasure, Policy, TicketCategory
 
 
 @admin.register(Department)
@@ -16,3 +16,11 @@ class TicketCategoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 @admin.register(Policy)
 class PolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("code", "title", "category", "active")
+
+
+@admin.register(GuidelineMeasure)
+class GuidelineMeasureAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The resumption guideline (复工导则): which measures a commitment must tick."""
+
+    list_display = ("code", "text_zh", "mandatory", "active", "order")
+    list_editable = ("mandatory", "active", "order")

@@ -158,6 +158,7 @@ class CommitmentOut(Schema):
     employees_from_outside: int
     measures: list[str]
     text: str
+    opened_at: dt.datetime | None  # empty while the planned date is ahead: not yet counted as resumed
 
 
 class InspectionIn(Schema):
@@ -312,6 +313,7 @@ class RatesOut(Schema):
     fully: int
     partly: int
     not_resumed: int
+    filed_not_open: int  # of the not resumed: a commitment filed, its planned date still ahead
     resumed_rate: float | None
     fully_rate: float | None
     staff_weighted_rate: float | None
@@ -530,6 +532,7 @@ def rates(request: HttpRequest, by: str = "", above: bool = False, area: str = "
             "fully": r.fully,
             "partly": r.partly,
             "not_resumed": r.not_resumed,
+            "filed_not_open": r.filed_not_open,
             "resumed_rate": r.resumed_rate,
             "fully_rate": r.fully_rate,
             "staff_weighted_rate": r.staff_weighted_rate,

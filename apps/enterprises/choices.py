@@ -52,17 +52,18 @@ class StatusSource(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise report")
 
 
-class Measure(models.TextChoices):
-    """The protective-measures checklist of a resumption commitment (防控措施)."""
-
-    TEMPERATURE = "temperature", _("Temperature checks at entry, twice a day")
-    MASKS = "masks", _("Masks and protective supplies for every worker")
-    DISINFECTION = "disinfection", _("Daily disinfection and ventilation of workplaces")
-    CANTEEN = "canteen", _("Staggered meals, no gathering in the canteen")
-    REGISTRY = "registry", _("A registry of every worker's health and travel")
-    ISOLATION_ROOM = "isolation_room", _("A temporary isolation room")
-    OFFICER = "officer", _("A named epidemic-prevention officer")
-    PLAN = "plan", _("An emergency plan for a suspected case")
+# The resumption guideline (企业复工导则) as first installed: (code, Chinese, English, mandatory). The list lives in
+# GuidelineMeasure rows, created from this on first use; the headquarters edits them there.
+DEFAULT_GUIDELINE: list[tuple[str, str, str, bool]] = [
+    ("temperature", "进门测温，每日两次", "Temperature checks at entry, twice a day", True),
+    ("masks", "每名员工配备口罩等防护用品", "Masks and protective supplies for every worker", True),
+    ("disinfection", "工作场所每日消毒通风", "Daily disinfection and ventilation of workplaces", True),
+    ("canteen", "错峰就餐，食堂不聚集", "Staggered meals, no gathering in the canteen", True),
+    ("registry", "建立员工健康和行程台账", "A registry of every worker's health and travel", True),
+    ("isolation_room", "设置临时隔离室", "A temporary isolation room", True),
+    ("officer", "指定防疫专员", "A named epidemic-prevention officer", True),
+    ("plan", "制定疑似病例应急预案", "An emergency plan for a suspected case", True),
+]
 
 
 class InspectionKind(models.TextChoices):

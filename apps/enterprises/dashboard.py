@@ -65,6 +65,7 @@ def _rate_row(label: str, r: ResumptionRates) -> dict[str, Any]:
         "fully": r.fully,
         "partly": r.partly,
         "not_resumed": r.not_resumed,
+        "filed_not_open": r.filed_not_open,
         "resumed_rate": r.resumed_rate,
         "fully_rate": r.fully_rate,
         "staff_rate": r.staff_weighted_rate,

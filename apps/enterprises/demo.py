@@ -17,7 +17,6 @@ from apps.demo.generator import DemoContext
 from apps.enterprises import hotline
 from apps.enterprises.aggregates import aggregates_rebuild
 from apps.enterprises.choices import (
-    Measure,
     Reason,
     Status,
     StatusSource,
@@ -41,7 +40,7 @@ from apps.enterprises.models import (
     TicketEvent,
     Visit,
 )
-from apps.enterprises.services import _contact_columns, enterprise_attrs, power_recheck
+from apps.enterprises.services import _contact_columns, enterprise_attrs, guideline_measures, power_recheck
 from core import creditcode, synthetic
 from core import policies as policy_rules
 
@@ -244,7 +243,9 @@ def _enterprises(
         )
     )
     changes, commitments, updates, reasons, plans, visits = [], [], [], [], [], []
-    measures = list(Measure.values)
+    guideline = guideline_measures()
+    measures = [m.code for m in guideline]
+    mandatory = {m.code for m in guideline if m.mandatory}  # 复工导则: every mandatory measure is ticked
     for s in new:
         pk = ids[s["credit_code"]]
         status, staff, capacity, at = Status.NOT_RESUMED, 0.0, 0.0, None
@@ -276,7 +277,8 @@ def _enterprises(
                     declared_status=Status.PARTLY,
                     employees_returning=max(1, round(s["employees"] * staff)),
                     employees_from_outside=round(s["employees"] * staff * rng.uniform(0, 0.3)),
-                    measures=sorted(rng.sample(measures, rng.randint(4, len(measures)))),
+                    measures=sorted(set(rng.sample(measures, rng.randint(4, len(measures)))) | mandatory),
+                    opened_at=at,
                     text="本企业承诺严格落实疫情防控主体责任，接受事后检查指导。",
                 )
             )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.choices import Perm
@@ -159,8 +159,37 @@ class StatusChange(models.Model):
         return f"{self.enterprise_id} {self.previous_status}→{self.status} {self.day}"
 
 
+class GuidelineMeasure(models.Model):
+    """One measure of the resumption guideline (企业复工导则, seed 001: 严格执行企业复工导则，规范落实各项疫情防控措施).
+
+    Data, not code: the headquarters edits the list (admin). A commitment must tick every active mandatory
+    measure; optional ones may be ticked as well."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    text_zh = models.CharField(_("measure (Chinese)"), max_length=200)
+    text_en = models.CharField(_("measure (English)"), max_length=200, blank=True)
+    mandatory = models.BooleanField(_("mandatory"), default=True)
+    active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("guideline measure")
+        verbose_name_plural = _("guideline measures")
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        return self.text_en if translation.get_language() == "en" and self.text_en else self.text_zh
+
+
 class Commitment(models.Model):
-    """A resumption commitment (变审批为承诺): accepted when filed; inspection and guidance come afterwards."""
+    """A resumption commitment (变审批为承诺): accepted when filed; inspection and guidance come afterwards.
+
+    The firm counts as resumed from its planned date, not from its filing: a commitment for a later day waits
+    (`opened_at` empty, shown as filed but not yet open) until `commitments_open_due` applies it."""
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="commitments")
     filed_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -172,10 +201,18 @@ class Commitment(models.Model):
     measures = models.JSONField(_("protective measures"), default=list)
     text = models.TextField(_("commitment"))
     client_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # When the commitment's status took effect: at filing when the planned date has come, else at the start of
+    # the planned date. Empty while it waits.
+    opened_at = models.DateTimeField(_("in effect from"), null=True, blank=True)
 
     class Meta:
         ordering = ["-filed_at", "-id"]
-        indexes = [models.Index(fields=["filed_at"])]
+        indexes = [
+            models.Index(fields=["filed_at"]),
+            models.Index(
+                fields=["planned_date"], condition=Q(opened_at__isnull=True), name="commitment_waiting"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"commitment #{self.pk} of {self.enterprise_id}"

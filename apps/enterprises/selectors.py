@@ -176,8 +176,21 @@ def _rates_rows(user: User, area: str = "") -> list[dict[str, Any]]:
             staff_back=F("employees_back"),
             capacity=F("capacity_resumed"),
         )
-        return list(cells)
-    return _rates_rows_live(user, area)
+        return [*cells, *_waiting_rows(user, area)]
+    return [*_rates_rows_live(user, area), *_waiting_rows(user, area)]
+
+
+def _waiting_rows(user: User, area: str = "") -> list[dict[str, Any]]:
+    """Not-resumed firms whose filed commitment waits for its planned date (已承诺未开工), as rows of zero
+    counts but `waiting`, so roll_up adds them to the same groups. Few rows: one small indexed query."""
+    waiting = Commitment.objects.filter(opened_at__isnull=True).values("enterprise_id")
+    qs = _area_prefix(Enterprise.objects.visible_to(user).filter(active=True), area).filter(
+        status=Status.NOT_RESUMED, pk__in=waiting
+    )
+    return [
+        {**row, "n": 0, "fully": 0, "partly": 0, "staff": 0, "staff_back": 0.0, "capacity": 0.0}
+        for row in qs.values(*GROUP_COLUMNS.values()).annotate(waiting=Count("id")).order_by()
+    ]
 
 
 def _rates_rows_live(user: User, area: str = "") -> list[dict[str, Any]]:
@@ -206,13 +219,14 @@ def roll_up(
     for r in rows:
         if above_designated_only and not r["above_designated"]:
             continue
-        a = acc.setdefault(tuple(r[c] for c in columns), [0, 0, 0, 0, 0.0, 0.0])
+        a = acc.setdefault(tuple(r[c] for c in columns), [0, 0, 0, 0, 0.0, 0.0, 0])
         a[0] += r["n"]
         a[1] += r["fully"]
         a[2] += r["partly"]
         a[3] += r["staff"] or 0
         a[4] += float(r["staff_back"] or 0.0)
         a[5] += float(r["capacity"] or 0.0)
+        a[6] += r.get("waiting", 0)
     return {
         k: ResumptionRates(
             active=n,
@@ -222,8 +236,9 @@ def roll_up(
             employees=e,
             employees_back=b,
             capacity_sum_resumed=c,
+            filed_not_open=w,
         )
-        for k, (n, f, p, e, b, c) in acc.items()
+        for k, (n, f, p, e, b, c, w) in acc.items()
     }
 
 

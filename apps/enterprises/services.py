@@ -19,9 +19,9 @@ from apps.accounts.scoping import has_perm_anywhere, has_perm_at
 from apps.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from apps.enterprises import aggregates
 from apps.enterprises.choices import (
+    DEFAULT_GUIDELINE,
     InspectionKind,
     InspectionResult,
-    Measure,
     PolicyCategory,
     Reason,
     Status,
@@ -40,6 +40,7 @@ from apps.enterprises.models import (
     Enterprise,
     EnterpriseMember,
     EnterpriseReason,
+    GuidelineMeasure,
     Inspection,
     Policy,
     PolicyDelivery,
@@ -552,15 +553,7 @@ def commitment_file(
             }
         )
     measures = [str(m) for m in (data.get("measures") or [])]
-    unknown = [m for m in measures if m not in Measure.values]
-    if unknown:
-        errors.append(
-            {"field": "measures", "code": "unknown_measure", "message": f"unknown measures {unknown}"}
-        )
-    if not measures:
-        errors.append(
-            {"field": "measures", "code": "required", "message": "tick the protective measures in place"}
-        )
+    errors.extend(_guideline_errors(measures))
     text = str(data.get("text") or "").strip()
     if not text:
         errors.append({"field": "text", "code": "required", "message": "the commitment text is required"})
@@ -569,9 +562,14 @@ def commitment_file(
     returning = counts["employees_returning"]
     staff = min(returning / enterprise.employees, 1.0) if enterprise.employees else 1.0
     declared = Status.FULLY if staff >= 1.0 else Status.PARTLY
+    now = timezone.now()
+    # A firm counts as resumed from its planned date: a commitment for a later day waits until then.
+    opens_now = planned <= timezone.localdate(now)
     commitment = Commitment.objects.create(
         enterprise=enterprise,
         filed_by=actor,
+        filed_at=now,
+        opened_at=now if opens_now else None,
         planned_date=planned,
         declared_status=declared,
         employees_returning=returning,
@@ -581,16 +579,17 @@ def commitment_file(
         client_id=client_id,
     )
     capacity = data.get("capacity_used")
-    _status_apply(
-        enterprise,
-        declared,
-        staff,
-        float(capacity) if capacity not in (None, "") else None,
-        StatusSource.FILING,
-        actor,
-        commitment.filed_at,
-        note=f"commitment #{commitment.pk}",
-    )
+    if opens_now:
+        _status_apply(
+            enterprise,
+            declared,
+            staff,
+            float(capacity) if capacity not in (None, "") else None,
+            StatusSource.FILING,
+            actor,
+            commitment.filed_at,
+            note=f"commitment #{commitment.pk}",
+        )
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -600,6 +599,85 @@ def commitment_file(
         request=request,
     )
     return commitment
+
+
+def guideline_measures() -> list[GuidelineMeasure]:
+    """The active measures of the resumption guideline (企业复工导则), created from the defaults on first use."""
+    if not GuidelineMeasure.objects.exists():
+        GuidelineMeasure.objects.bulk_create(
+            [
+                GuidelineMeasure(code=code, text_zh=zh, text_en=en, mandatory=mandatory, order=i)
+                for i, (code, zh, en, mandatory) in enumerate(DEFAULT_GUIDELINE)
+            ],
+            ignore_conflicts=True,
+        )
+    return list(GuidelineMeasure.objects.filter(active=True))
+
+
+def _guideline_errors(measures: list[str]) -> list[dict[str, Any]]:
+    """严格执行企业复工导则 (seed 001): every mandatory measure ticked, nothing outside the guideline."""
+    guideline = guideline_measures()
+    known = {m.code for m in guideline}
+    errors: list[dict[str, Any]] = []
+    unknown = sorted({m for m in measures if m not in known})
+    if unknown:
+        errors.append(
+            {"field": "measures", "code": "unknown_measure", "message": f"unknown measures {unknown}"}
+        )
+    missing = [m for m in guideline if m.mandatory and m.code not in measures]
+    if missing:
+        errors.append(
+            {
+                "field": "measures",
+                "code": "mandatory_measure_missing",
+                "message": "the resumption guideline requires every mandatory measure; missing: "
+                + ", ".join(m.code for m in missing),
+                "missing": [m.code for m in missing],
+            }
+        )
+    if not measures and not missing:
+        errors.append(
+            {"field": "measures", "code": "required", "message": "tick the protective measures in place"}
+        )
+    return errors
+
+
+@transaction.atomic
+def commitments_open_due(*, today: dt.date | None = None) -> int:
+    """Put into effect the commitments whose planned date has come (run every few minutes by the scheduler).
+
+    The status takes effect at the start of the planned day (local), so the rates and the curve count the firm
+    from that day even when this runs late. A firm that reported its status after filing keeps that report,
+    and of several waiting commitments of one firm the latest filed is the one that applies."""
+    today = today or timezone.localdate()
+    due = list(
+        Commitment.objects.select_for_update()
+        .filter(opened_at__isnull=True, planned_date__lte=today)
+        .order_by("enterprise_id", "-filed_at", "-id")
+    )
+    seen: set[int] = set()
+    for c in due:
+        start = timezone.make_aware(dt.datetime.combine(c.planned_date, dt.time()))
+        if c.enterprise_id not in seen:
+            seen.add(c.enterprise_id)
+            enterprise = Enterprise.objects.select_for_update().get(pk=c.enterprise_id)
+            if enterprise.active and (enterprise.status_at is None or enterprise.status_at <= c.filed_at):
+                staff = (
+                    min(c.employees_returning / enterprise.employees, 1.0) if enterprise.employees else 1.0
+                )
+                _status_apply(
+                    enterprise,
+                    c.declared_status,
+                    staff,
+                    None,
+                    StatusSource.FILING,
+                    None,
+                    max(start, c.filed_at),
+                    note=f"commitment #{c.pk}",
+                )
+        c.opened_at = max(start, c.filed_at)
+        c.save(update_fields=["opened_at"])
+    return len(due)
 
 
 @transaction.atomic

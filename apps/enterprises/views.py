@@ -25,7 +25,6 @@ from apps.enterprises.choices import (
     IndustrySection,
     InspectionKind,
     InspectionResult,
-    Measure,
     PolicyCategory,
     Reason,
     SizeClass,
@@ -115,14 +114,14 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reason_choices": Reason.choices,
         "can_change": has_perm_at(user, Perm.ENTERPRISE_CHANGE, enterprise.area_id),
         "can_reveal": has_perm_at(user, Perm.ENTERPRISE_REVEAL, enterprise.area_id),
-        "measures": dict(Measure.choices),
+        "measures": {m.code: m.text for m in services.guideline_measures()},
         "inspection_kinds": InspectionKind.choices,
         "inspection_results": InspectionResult.choices,
         "uptakes": Uptake.choices,
         "today": timezone.localdate(),
     }
     context["reason_codes"] = [r.reason for r in context["reasons"]]
-    labels = dict(Measure.choices)
+    labels = context["measures"]
     for c in context["commitments"]:
         c.measure_labels = [labels.get(m, m) for m in c.measures]
     return render(request, "enterprises/detail.html", context)
@@ -459,12 +458,22 @@ def mine(request: HttpRequest) -> HttpResponse:
                 )
                 messages.success(request, _("Saved."))
             else:
-                services.commitment_file(
+                commitment = services.commitment_file(
                     actor=user, data={**form, "measures": request.POST.getlist("measures")}, request=request
                 )
-                messages.success(
-                    request, _("Your commitment is filed and accepted. Inspection and guidance follow.")
-                )
+                if commitment.opened_at is None:
+                    messages.success(
+                        request,
+                        _(
+                            "Your commitment is filed and accepted. You count as resumed from %(day)s, "
+                            "your planned date."
+                        )
+                        % {"day": commitment.planned_date.isoformat()},
+                    )
+                else:
+                    messages.success(
+                        request, _("Your commitment is filed and accepted. Inspection and guidance follow.")
+                    )
         except ServiceError as exc:
             errors = exc.details or [{"field": "", "message": exc.message}]
         else:
@@ -478,7 +487,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             "commitments": enterprise.commitments.all()[:5],
             "tickets": enterprise.tickets.select_related("category")[:20],
             "categories": TicketCategory.objects.all(),
-            "measures": Measure.choices,
+            "measures": services.guideline_measures(),
             "errors": errors,
             "form": form,
             "reason_choices": Reason.choices,

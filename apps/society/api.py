@@ -46,11 +46,30 @@ class CheckOut(Schema):
     evidence: str
 
 
+class SchoolGradeOut(Schema):
+    grade: int
+    name: str
+    graduating: bool
+    students: int
+    planned_reopen: dt.date | None
+    actual_reopen: dt.date | None
+
+
+class SchoolGradeIn(Schema):
+    students: int | None = None
+    planned_reopen: dt.date | None = None
+    actual_reopen: dt.date | None = None
+
+
 class SchoolDetailOut(SchoolOut):
     plan_note: str
     items_total: int
     readiness: float | None
     checklist: list[CheckOut]
+    grades: list[SchoolGradeOut]  # graduating year first (分年级复学)
+    grades_back: int
+    students_back: int
+    fully_reopened: bool
 
 
 class SchoolIn(Schema):
@@ -155,6 +174,7 @@ def _detail(school: School) -> dict[str, Any]:
         "items_total": r["total"],
         "readiness": r["share"],
         "checklist": checklist,
+        **selectors.school_grades(school=school),
     }
 
 
@@ -219,6 +239,20 @@ def school_update(request: HttpRequest, school_id: int, body: SchoolPatch) -> An
     school = selectors.school_get(user=request.user, pk=school_id)  # type: ignore[arg-type]
     data = {k: v for k, v in body.dict().items() if v is not None}
     return _detail(services.school_update(actor=request.user, school=school, data=data, request=request))  # type: ignore[arg-type]
+
+
+@router.put("/schools/{school_id}/grades/{grade}", response=SchoolDetailOut)
+def school_grade(request: HttpRequest, school_id: int, grade: int, body: SchoolGradeIn) -> Any:
+    """Set one grade's students and reopening dates: a school reopens grade by grade, the graduating year first."""
+    school = selectors.school_get(user=request.user, pk=school_id)  # type: ignore[arg-type]
+    services.grade_set(
+        actor=request.user,  # type: ignore[arg-type]
+        school=school,
+        grade=grade,
+        data=body.dict(exclude_unset=True),
+        request=request,
+    )
+    return _detail(selectors.school_get(user=request.user, pk=school_id))  # type: ignore[arg-type]
 
 
 @router.put("/schools/{school_id}/checklist/{item}", response=SchoolDetailOut)

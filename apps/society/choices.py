@@ -1,5 +1,7 @@
 """School readiness checklists (开学复学) and the dispute life cycle (矛盾纠纷排查化解)."""
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -49,6 +51,22 @@ class SchoolLevel(models.TextChoices):
     MIDDLE = "middle", _("Middle school")
     HIGH = "high", _("High school")
     VOCATIONAL = "vocational", _("Vocational school")
+
+
+# The grades of each level, first year first; a school reopens grade by grade, the graduating year (the last)
+# first: "在确保高三年级如期复学的同时，统筹做好其他年级复学准备" (seed 004).
+LEVEL_GRADES: dict[str, tuple[Any, ...]] = {
+    SchoolLevel.KINDERGARTEN: (_("Junior class"), _("Middle class"), _("Senior class")),
+    SchoolLevel.PRIMARY: (_("Grade 1"), _("Grade 2"), _("Grade 3"), _("Grade 4"), _("Grade 5"), _("Grade 6")),
+    SchoolLevel.MIDDLE: (_("Junior 1"), _("Junior 2"), _("Junior 3")),
+    SchoolLevel.HIGH: (_("Senior 1"), _("Senior 2"), _("Senior 3")),
+    SchoolLevel.VOCATIONAL: (_("Year 1"), _("Year 2"), _("Year 3")),
+}
+
+
+def grade_name(level: str, grade: int) -> str:
+    names = LEVEL_GRADES.get(level, ())
+    return str(names[grade - 1]) if 1 <= grade <= len(names) else str(grade)
 
 
 class DisputeKind(models.TextChoices):

@@ -52,6 +52,27 @@ class School(models.Model):
         return self.name
 
 
+class SchoolGrade(models.Model):
+    """One grade of a school and its own reopening (分年级复学): the graduating year goes back first."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="grades")
+    grade = models.PositiveSmallIntegerField(_("grade"))  # 1 = first year of the level (choices.LEVEL_GRADES)
+    students = models.PositiveIntegerField(_("students"), default=0)
+    planned_reopen = models.DateField(_("planned reopening"), null=True, blank=True)
+    actual_reopen = models.DateField(_("actual reopening"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["school", "-grade"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "grade"], name="unique_school_grade"),
+            models.CheckConstraint(condition=models.Q(grade__gte=1, grade__lte=12), name="school_grade_1_12"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id}:{self.grade}"
+
+
 class SchoolCheck(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="checks")
     item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+")

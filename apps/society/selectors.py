@@ -13,8 +13,8 @@ from apps.accounts.scoping import area_q
 from apps.common.errors import NotFound
 from apps.geo.choices import AreaLevel
 from apps.geo.models import Area
-from apps.society.choices import ChecklistGroup, DisputeStatus
-from apps.society.models import ChecklistItem, Dispute, School, SchoolCheck
+from apps.society.choices import LEVEL_GRADES, ChecklistGroup, DisputeStatus, grade_name
+from apps.society.models import ChecklistItem, Dispute, School, SchoolCheck, SchoolGrade
 from core.geocodes import AreaCodeError, scope_prefix
 
 
@@ -89,6 +89,32 @@ def school_readiness(*, school: School) -> dict[str, Any]:
         "total": total,
         "done": total - len(missing),
         "share": (total - len(missing)) / total if total else None,
+    }
+
+
+def school_grades(*, school: School) -> dict[str, Any]:
+    """Every grade of the school's level, graduating year first, with its students and reopening dates; and how
+    many grades and students are back (分年级复学)."""
+    stored = {g.grade: g for g in SchoolGrade.objects.filter(school=school)}
+    rows = []
+    for grade in range(len(LEVEL_GRADES.get(school.level, ())), 0, -1):
+        g = stored.get(grade)
+        rows.append(
+            {
+                "grade": grade,
+                "name": grade_name(school.level, grade),
+                "graduating": grade == len(LEVEL_GRADES[school.level]),
+                "students": g.students if g else 0,
+                "planned_reopen": g.planned_reopen if g else None,
+                "actual_reopen": g.actual_reopen if g else None,
+            }
+        )
+    back = [r for r in rows if r["actual_reopen"] is not None]
+    return {
+        "grades": rows,
+        "grades_back": len(back),
+        "students_back": sum(r["students"] for r in back),
+        "fully_reopened": bool(rows) and len(back) == len(rows),
     }
 
 

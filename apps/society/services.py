@@ -22,12 +22,13 @@ from apps.society.choices import (
     CLOSING,
     DEFAULT_CHECKLIST,
     DISPUTE_TRANSITIONS,
+    LEVEL_GRADES,
     ChecklistGroup,
     DisputeKind,
     DisputeStatus,
     SchoolLevel,
 )
-from apps.society.models import ChecklistItem, Dispute, School, SchoolCheck
+from apps.society.models import ChecklistItem, Dispute, School, SchoolCheck, SchoolGrade
 from core.masking import mask_name
 
 
@@ -148,17 +149,7 @@ def school_update(
         if k in ("planned_reopen", "actual_reopen", "plan_note", "students")
     }
     if data.get("actual_reopen"):
-        from apps.society.selectors import school_readiness
-
-        readiness = school_readiness(school=school)
-        if readiness["missing"]:
-            raise Conflict(
-                "not_ready",
-                "the school cannot reopen before every readiness item is done",
-                [{"field": "checklist", "message": m.text} for m in readiness["missing"]],
-            )
-        if data["actual_reopen"] > timezone.localdate():
-            raise ValidationFailed("future_date", "the actual reopening cannot be in the future")
+        _require_ready(school, data["actual_reopen"])
     if "students" in data and (
         not isinstance(data["students"], int) or not 0 <= data["students"] < 1_000_000
     ):
@@ -170,6 +161,9 @@ def school_update(
     for k in ("planned_reopen", "actual_reopen", "plan_note", "students"):
         if k in data:
             setattr(school, k, data[k])
+    if data.get("actual_reopen"):
+        # The whole school back at once: every grade not yet back reopens that day.
+        school.grades.filter(actual_reopen__isnull=True).update(actual_reopen=data["actual_reopen"])
     school.save()
     audit_record(
         actor=actor,
@@ -181,6 +175,82 @@ def school_update(
         after={k: str(getattr(school, k)) for k in before},
     )
     return school
+
+
+def _require_ready(school: School, day: dt.date) -> None:
+    """A school (or a grade of it) reopens only once every readiness item is done, and not in the future."""
+    from apps.society.selectors import school_readiness
+
+    readiness = school_readiness(school=school)
+    if readiness["missing"]:
+        raise Conflict(
+            "not_ready",
+            "the school cannot reopen before every readiness item is done",
+            [{"field": "checklist", "message": m.text} for m in readiness["missing"]],
+        )
+    if day > timezone.localdate():
+        raise ValidationFailed(
+            "future_date",
+            "the actual reopening cannot be in the future",
+            [{"field": "actual_reopen", "message": day.isoformat()}],
+        )
+
+
+@transaction.atomic
+def grade_set(
+    *,
+    actor: User,
+    school: School,
+    grade: int,
+    data: dict[str, Any],
+    request: HttpRequest | None = None,
+) -> SchoolGrade:
+    """Set one grade's students and reopening dates (分年级复学). The school counts as reopened from its first
+    grade back (`School.actual_reopen` is the earliest grade's date) and as fully back when every grade is."""
+    if not has_perm_at(actor, Perm.SCHOOL_CHANGE, school.area_id):
+        raise Forbidden("forbidden", "you may not change this school")
+    grades = len(LEVEL_GRADES.get(school.level, ()))
+    if not 1 <= grade <= grades:
+        raise ValidationFailed(
+            "invalid_grade",
+            f"a {school.level} school has grades 1 to {grades}",
+            [{"field": "grade", "message": str(grade)}],
+        )
+    students = data.get("students")
+    if students is not None and (
+        isinstance(students, bool) or not isinstance(students, int) or not 0 <= students < 1_000_000
+    ):
+        raise ValidationFailed(
+            "invalid_students",
+            "students is a whole number from 0",
+            [{"field": "students", "message": str(students)}],
+        )
+    if data.get("actual_reopen"):
+        _require_ready(school, data["actual_reopen"])
+    row, _ = SchoolGrade.objects.select_for_update().get_or_create(school=school, grade=grade)
+    before = {k: str(getattr(row, k)) for k in ("students", "planned_reopen", "actual_reopen") if k in data}
+    for k in before:
+        setattr(row, k, data[k])
+    row.save()
+    first_back = (
+        school.grades.filter(actual_reopen__isnull=False)
+        .order_by("actual_reopen")
+        .values_list("actual_reopen", flat=True)
+        .first()
+    )
+    if school.actual_reopen != first_back:
+        school.actual_reopen = first_back
+        school.save(update_fields=["actual_reopen", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=school,
+        request=request,
+        fields=[f"grade {grade}: {k}" for k in before],
+        before=before,
+        after={k: str(getattr(row, k)) for k in before},
+    )
+    return row
 
 
 # --- disputes (矛盾纠纷排查化解) ---

@@ -59,7 +59,22 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         school = selectors.school_get(user=request.user, pk=pk)  # type: ignore[arg-type]
         if request.method == "POST":
-            if request.POST.get("item"):
+            if request.POST.get("grade", "").isdigit():
+                data = {
+                    k: _date(request.POST[k])
+                    for k in ("planned_reopen", "actual_reopen")
+                    if request.POST.get(k)
+                }
+                if request.POST.get("students", "").isdigit():
+                    data["students"] = int(request.POST["students"])
+                services.grade_set(
+                    actor=request.user,  # type: ignore[arg-type]
+                    school=school,
+                    grade=int(request.POST["grade"][:2]),
+                    data=data,
+                    request=request,
+                )
+            elif request.POST.get("item"):
                 services.check_set(
                     actor=request.user,
                     school=school,
@@ -84,6 +99,7 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "school": school,
             "readiness": selectors.school_readiness(school=school),
+            "grades": selectors.school_grades(school=school),
             "can_change": has_perm_at(request.user, Perm.SCHOOL_CHANGE, school.area_id),  # type: ignore[arg-type]
         },
     )

@@ -45,7 +45,7 @@ class ScanRejection(models.TextChoices):
 class AlertKind(models.TextChoices):
     RED_CODE = "red_code", _("Red code")
     YELLOW_CODE = "yellow_code", _("Yellow code")
-    FEVER = "fever", _("Fever (37.3 °C or more)")
+    FEVER = "fever", _("Fever (at or above the code rules' threshold)")
 
 
 class AlertStatus(models.TextChoices):

@@ -24,9 +24,10 @@ from apps.demo.generator import DemoContext
 from apps.geo.models import Area
 from apps.people.models import Person
 from apps.venues import partitions
+from apps.venues.alerting import fever_threshold
 from apps.venues.choices import VenueCategory, VenueStatus
 from apps.venues.models import Scan, Venue
-from apps.venues.services import FEVER, SCAN_COLUMNS, _raise_alerts
+from apps.venues.services import SCAN_COLUMNS, _raise_alerts
 
 NAME = "venues"
 DAYS = 3
@@ -163,6 +164,7 @@ def run(ctx: DemoContext) -> dict[str, Any]:
             )
         # Alerts from what is stored (a re-run finds its scans and their alerts already there).
         area_of = {v.pk: v.area_id for venues in by_area.values() for v in venues}
+        fever = fever_threshold()
         flagged = [
             {
                 "person_id": pid,
@@ -174,12 +176,12 @@ def run(ctx: DemoContext) -> dict[str, Any]:
                 "client_id": cid,
             }
             for pid, vid, at, temp, colour, cid in Scan.objects.filter(device_id="demo")
-            .filter(Q(colour__in=["red", "yellow"]) | Q(temperature__gte=FEVER))
+            .filter(Q(colour__in=["red", "yellow"]) | Q(temperature__gte=fever))
             .values_list("person_id", "venue_id", "scanned_at", "temperature", "colour", "client_id")
         ]
         alerts = 0
         for start in range(0, len(flagged), 2000):
-            alerts += _raise_alerts(flagged[start : start + 2000], residence)
-    fevers = {f["person_id"] for f in flagged if f["temperature"] is not None and f["temperature"] >= FEVER}
+            alerts += _raise_alerts(flagged[start : start + 2000], residence, fever)
+    fevers = {f["person_id"] for f in flagged if f["temperature"] is not None and f["temperature"] >= fever}
     codes_recompute(person_ids=fevers)
     return {"venues": sum(len(v) for v in by_area.values()), "scans": inserted, "alerts": alerts}

@@ -26,12 +26,12 @@ from apps.common.errors import Forbidden, ValidationFailed
 from apps.people.models import Person
 from apps.people.pii import person_refs
 from apps.venues import partitions
-from apps.venues.choices import AlertKind, AlertStatus, ScanRejection, VenueCategory, VenueStatus
+from apps.venues.alerting import fever_threshold, scan_alert_kinds_for
+from apps.venues.choices import AlertStatus, ScanRejection, VenueCategory, VenueStatus
 from apps.venues.models import Alert, PurgeLog, Scan, ScanAggregate, Venue
 from core import signing
 
 MIN_TEMPERATURE, MAX_TEMPERATURE = Decimal("34.0"), Decimal("43.0")
-FEVER = Decimal("37.3")  # 发热: 37.3 °C or more
 CLOCK_SKEW = dt.timedelta(minutes=5)
 VENUE_CODE_DAYS = 366
 SCAN_COLUMNS = (
@@ -286,10 +286,11 @@ def scans_ingest(
         inserted = _insert_scans(rows)
         out.accepted = inserted
         out.duplicates += len(rows) - inserted
-        flagged = [s for s in kept if s["colour"] in ("red", "yellow") or (s["temperature"] or 0) >= FEVER]
+        fever = fever_threshold()  # the code rules' threshold: one setting for both
+        flagged = [s for s in kept if s["colour"] in ("red", "yellow") or (s["temperature"] or 0) >= fever]
         if flagged:
-            out.alerts = _raise_alerts(flagged, known)
-        fevers = [s["person_id"] for s in kept if (s["temperature"] or 0) >= FEVER]
+            out.alerts = _raise_alerts(flagged, known, fever)
+        fevers = [s["person_id"] for s in kept if (s["temperature"] or 0) >= fever]
         if fevers:
             from apps.codes.services import codes_recompute_on_commit
 
@@ -354,8 +355,9 @@ def _insert_scans(rows: list[tuple[Any, ...]]) -> int:
     return len(fresh)
 
 
-def _raise_alerts(flagged: list[dict[str, Any]], residence: dict[int, str]) -> int:
-    """One alert per scan and kind; a re-uploaded scan finds its alert already there."""
+def _raise_alerts(flagged: list[dict[str, Any]], residence: dict[int, str], fever: Decimal) -> int:
+    """One alert per scan and kind that needs action (apps.venues.alerting); a re-uploaded scan finds its
+    alert already there."""
     times = [s["scanned_at"] for s in flagged]
     scan_ids = dict(
         Scan.objects.filter(  # bounded in time: PostgreSQL looks only in those days' partitions
@@ -363,14 +365,7 @@ def _raise_alerts(flagged: list[dict[str, Any]], residence: dict[int, str]) -> i
         ).values_list("client_id", "pk")
     )
     alerts = []
-    for s in flagged:
-        kinds = []
-        if s["colour"] == "red":
-            kinds.append(AlertKind.RED_CODE)
-        elif s["colour"] == "yellow":
-            kinds.append(AlertKind.YELLOW_CODE)
-        if (s["temperature"] or 0) >= FEVER:
-            kinds.append(AlertKind.FEVER)
+    for s, kinds in zip(flagged, scan_alert_kinds_for(flagged, residence, fever=fever), strict=True):
         for kind in kinds:
             alerts.append(
                 Alert(
@@ -417,7 +412,7 @@ def scans_purge(*, now: dt.datetime | None = None, days: int | None = None) -> P
     grouped = (
         old.annotate(day=TruncDate("scanned_at", tzinfo=timezone.get_current_timezone()))
         .values("venue_id", "day", "colour")
-        .annotate(n=Count("id"), fevers=Count("id", filter=Q(temperature__gte=FEVER)))
+        .annotate(n=Count("id"), fevers=Count("id", filter=Q(temperature__gte=fever_threshold())))
     )
     for g in grouped:
         agg, created = ScanAggregate.objects.select_for_update().get_or_create(

@@ -23,6 +23,7 @@ from apps.geo.maps import area_map
 from apps.geo.models import Area
 from apps.geo.svg import Marker
 from apps.venues import selectors, services
+from apps.venues.alerting import fever_threshold
 from apps.venues.choices import AlertStatus, VenueCategory, VenueStatus
 from apps.venues.models import Venue
 
@@ -116,7 +117,13 @@ def venue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "venues/detail.html",
-        {"venue": venue, "code": code, "qr_svg": qr_svg(code, ""), "scans": scans},
+        {
+            "venue": venue,
+            "code": code,
+            "qr_svg": qr_svg(code, ""),
+            "scans": scans,
+            "fever": fever_threshold(),
+        },
     )
 
 
@@ -139,6 +146,7 @@ def scan_log(request: HttpRequest) -> HttpResponse:
             "page": page,
             "venue": venue_id,
             "person": person_id,
+            "fever": fever_threshold(),  # the code rules' threshold, as the alerts use
         },
     )
 

@@ -143,3 +143,46 @@ def test_a_rolled_back_change_triggers_no_recompute_later(
         raise RuntimeError("rolled back")
     services.case_report(actor=epi, person=other)
     assert recomputed == [[other.pk]]
+
+
+@pytest.mark.django_db
+def test_isolation_starts_with_quarantine_when_it_comes_before_admission(
+    make_case: Any, person_a: Any, epi: Any, api_of: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    base = (timezone.now() - dt.timedelta(days=10)).replace(microsecond=0)  # in the past, whatever the hour
+    case = make_case(person_a, at=base)
+    quarantined = base + dt.timedelta(hours=2)
+    case = services.case_update(actor=epi, case=case, data={"quarantined_at": quarantined.isoformat()})
+    assert case.isolated_at == quarantined
+    case = services.case_transition(
+        actor=epi, case=case, to=CaseStatus.CONFIRMED, at=base + dt.timedelta(days=2)
+    )
+    case = services.case_transition(
+        actor=epi, case=case, to=CaseStatus.HOSPITALISED, at=base + dt.timedelta(days=3)
+    )
+    assert case.admitted_at == base + dt.timedelta(days=3)
+    body = api_of(epi).get(f"/api/cases/{case.pk}").json()
+    assert dt.datetime.fromisoformat(body["isolated_at"]) == quarantined  # not the admission
+    assert (
+        body["delays"]["report_to_isolation"] < 1
+    )  # 早隔离 measured to the quarantine, hours after the report
+    # A quarantine recorded later but dated earlier moves the start earlier; isolation is never set by hand.
+    earlier = base + dt.timedelta(hours=1)
+    case = services.case_update(actor=epi, case=case, data={"quarantined_at": earlier.isoformat()})
+    assert Case.objects.get(pk=case.pk).isolated_at == earlier
+    with pytest.raises(ValidationFailed) as err:
+        services.case_update(actor=epi, case=case, data={"isolated_at": base.isoformat()})
+    assert err.value.code == "derived_field"
+
+
+@pytest.mark.django_db
+def test_without_quarantine_isolation_starts_at_admission(make_case: Any, person_a: Any, epi: Any) -> None:
+    case = make_case(person_a)
+    case = services.case_transition(actor=epi, case=case, to=CaseStatus.CONFIRMED)
+    assert case.isolated_at is None
+    case = services.case_transition(actor=epi, case=case, to=CaseStatus.HOSPITALISED)
+    assert case.isolated_at == case.admitted_at is not None

@@ -230,3 +230,81 @@ def test_a_confirmed_contact_is_followed_up_through_the_api(
     )
     assert response.status_code == 201 and response.json()["temperature"] == 36.6
     assert FollowUp.objects.get(contact=contact).status == "closed"
+
+
+@pytest.mark.django_db
+def test_closing_a_follow_up_before_its_end_needs_a_reason_and_shows_as_early(
+    town: dict[str, Any], epi: Any, api_of: Any
+) -> None:
+    case = services.case_report(
+        actor=epi,
+        person=town["persons"][0],
+        status=CaseStatus.SUSPECTED,
+        onset_date=(T0 + dt.timedelta(days=3)).date(),
+    )
+    tracing.trace_case(case, now=T0 + dt.timedelta(days=6))
+    contact = Contact.objects.filter(case=case, degree=1).first()
+    services.contact_decide(actor=epi, contact=contact, confirm=True)
+    follow = FollowUp.objects.get(contact=contact)
+    FollowUp.objects.filter(pk=follow.pk).update(until=timezone.localdate() + dt.timedelta(days=5))
+    client = api_of(epi)
+    url = f"/api/cases/followups/{follow.pk}/entries"
+    refused = client.post(url, {"temperature": 36.6, "close": True}, content_type="application/json")
+    assert refused.status_code == 422
+    assert refused.json()["details"][0]["field"] == "close_reason"
+    assert (
+        FollowUp.objects.get(pk=follow.pk).status == "open" and not follow.entries.exists()
+    )  # nothing saved
+    closed = client.post(
+        url,
+        {"close": True, "close_reason": "核酸两次阴性，专家组同意提前解除"},
+        content_type="application/json",
+    )
+    assert closed.status_code == 201
+    row = client.get("/api/cases/followups?status=closed").json()["items"][0]
+    assert (row["closed_early"], row["close_reason"]) == (True, "核酸两次阴性，专家组同意提前解除")
+
+
+@pytest.mark.django_db
+def test_a_follow_up_closed_on_or_after_its_end_needs_no_reason(
+    town: dict[str, Any], epi: Any, api_of: Any
+) -> None:
+    case = services.case_report(
+        actor=epi,
+        person=town["persons"][0],
+        status=CaseStatus.SUSPECTED,
+        onset_date=(T0 + dt.timedelta(days=3)).date(),
+    )
+    tracing.trace_case(case, now=T0 + dt.timedelta(days=6))
+    contact = Contact.objects.filter(case=case, degree=1).first()
+    services.contact_decide(actor=epi, contact=contact, confirm=True)
+    follow = FollowUp.objects.get(contact=contact)
+    FollowUp.objects.filter(pk=follow.pk).update(until=timezone.localdate())
+    client = api_of(epi)
+    assert (
+        client.post(
+            f"/api/cases/followups/{follow.pk}/entries", {"close": True}, content_type="application/json"
+        ).status_code
+        == 201
+    )
+    row = client.get("/api/cases/followups?status=closed").json()["items"][0]
+    assert (row["closed_early"], row["close_reason"]) == (False, "")
+
+
+@pytest.mark.django_db
+def test_a_contact_under_observation_who_becomes_a_case_was_isolated_from_the_observation(
+    town: dict[str, Any], epi: Any
+) -> None:
+    case = services.case_report(
+        actor=epi,
+        person=town["persons"][0],
+        status=CaseStatus.SUSPECTED,
+        onset_date=(T0 + dt.timedelta(days=3)).date(),
+    )
+    tracing.trace_case(case, now=T0 + dt.timedelta(days=6))
+    contact = Contact.objects.filter(case=case, degree=1).first()
+    services.contact_decide(actor=epi, contact=contact, confirm=True)
+    follow = FollowUp.objects.get(contact=contact)
+    second = services.case_report(actor=epi, person=contact.person, status=CaseStatus.SUSPECTED)
+    assert second.quarantined_at == follow.started_at
+    assert second.isolated_at == follow.started_at <= second.reported_at

@@ -347,3 +347,15 @@ def test_a_code_computed_on_an_earlier_day_is_refreshed_when_shown(
     confirmed_provider.add(person.pk)
     HealthCode.objects.filter(pk=person.pk).update(computed_at=timezone.now() - dt.timedelta(days=1))
     assert code_for(person).colour == "red"
+
+
+def test_a_medium_risk_arrival_stays_yellow_for_the_seeds_14_days(
+    person: Any, officer_a: Any, api_of: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # Arrived 10 days ago: yellow until day 14 under the default rule set (it was 7 days before).
+    arrived = timezone.localdate() - dt.timedelta(days=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        declaration_submit(person=person, symptoms=False, arrived_on=arrived, arrived_from_risk="medium")
+    body = api_of(officer_a).get(f"/api/codes/persons/{person.pk}").json()
+    assert body["colour"] == "yellow"
+    assert body["changes_on"] == (arrived + dt.timedelta(days=14)).isoformat()

@@ -50,7 +50,15 @@ def test_the_command_runs_the_real_jobs_once(city):
     out = io.StringIO()
     call_command("run_scheduler", "--once", stdout=out)
     text = out.getvalue()
-    names = ("codes_daily", "risk_daily", "scans_purge", "scan_partitions", "hotline_escalation", "projects_colours")
+    names = (
+        "codes_daily",
+        "risk_daily",
+        "scans_purge",
+        "scan_partitions",
+        "hotline_escalation",
+        "projects_colours",
+        "commitments_open",
+    )
     for name in names:
         assert f"enqueued {name}" in text
     assert ScheduledJob.objects.filter(last_run_at__isnull=False).count() == len(names)

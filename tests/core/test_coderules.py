@@ -50,7 +50,7 @@ def codes(result: CodeResult) -> set[str]:
 
 def test_it_gives_green_with_no_reasons_when_nothing_is_known() -> None:
     result = evaluate(PersonFacts(today=D0), RS)
-    assert result == CodeResult(Colour.GREEN, (), None, "2020.1")
+    assert result == CodeResult(Colour.GREEN, (), None, "2020.2")
 
 
 @pytest.mark.parametrize(
@@ -187,14 +187,30 @@ def test_it_rejects_a_stay_that_ends_before_it_starts() -> None:
         QuarantineStay(day(5), day(4))
 
 
-def test_it_gives_medium_risk_arrivals_yellow_for_7_days() -> None:
+def test_it_gives_medium_risk_arrivals_yellow_for_14_days_as_the_seeds() -> None:
     facts = PersonFacts(today=day(0), arrivals=(Arrival(day(0), RiskLevel.MEDIUM),))
     result = evaluate(facts, RS)
     assert (result.colour, codes(result), result.changes_on) == (
         Colour.YELLOW,
         {"arrival_medium_risk"},
-        day(7),
+        day(14),
     )
+    assert evaluate(dataclasses.replace(facts, today=day(13)), RS).colour is Colour.YELLOW
+    assert evaluate(dataclasses.replace(facts, today=day(14)), RS).colour is Colour.GREEN
+
+
+def test_every_default_period_is_the_seeds_14_days() -> None:
+    periods = {
+        name: getattr(RS, name)
+        for name in (
+            "quarantine_days",
+            "secondary_contact_days",
+            "medium_risk_arrival_days",
+            "high_risk_arrival_days",
+            "red_to_green_normal_days",
+        )
+    }
+    assert periods == dict.fromkeys(periods, 14)
 
 
 def test_it_gives_high_risk_arrivals_red_for_14_days_then_green() -> None:
@@ -273,7 +289,7 @@ def test_it_switches_a_rule_off_when_its_colour_is_green() -> None:
 
 
 def test_it_follows_the_rule_set_parameters() -> None:
-    rs = dataclasses.replace(RS, version="strict", medium_risk_arrival_days=14, fever_threshold_celsius=37.0)
+    rs = dataclasses.replace(RS, version="strict", medium_risk_arrival_days=10, fever_threshold_celsius=37.0)
     facts = PersonFacts(
         today=day(0),
         arrivals=(Arrival(day(0), RiskLevel.MEDIUM),),
@@ -284,8 +300,8 @@ def test_it_follows_the_rule_set_parameters() -> None:
     result = evaluate(facts, rs)
     assert result.ruleset_version == "strict"
     assert codes(result) == {"arrival_medium_risk", "checkpoint_fever"}
-    assert result.changes_on == day(14)
-    assert evaluate(facts, RS).changes_on == day(7)  # the default: 7 days, and 37.1 °C is no fever
+    assert result.changes_on == day(10)
+    assert evaluate(facts, RS).changes_on == day(14)  # the default: 14 days, and 37.1 °C is no fever
     assert codes(evaluate(facts, RS)) == {"arrival_medium_risk"}
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -350,3 +350,17 @@ def test_the_projection_grows_with_r_above_one_and_shrinks_below() -> None:
 def test_the_projection_needs_enough_data_for_an_estimate() -> None:
     with pytest.raises(ValueError):
         project_incidence([1, 2])
+
+
+@given(
+    starts=st.lists(
+        st.none() | st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2020, 12, 31)), max_size=4
+    )
+)
+def test_isolation_starts_at_the_first_known_start(starts: list[datetime | None]) -> None:
+    from core.epi import isolation_start
+
+    got = isolation_start(*starts)
+    known = [s for s in starts if s is not None]
+    assert got == (min(known) if known else None)
+    assert all(got is not None and got <= s for s in known)

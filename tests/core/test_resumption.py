@@ -95,6 +95,7 @@ enterprises = st.builds(
     capacity_used=fractions,
     employees=st.integers(0, 500),
     active=st.booleans(),
+    filed_not_open=st.booleans(),
 )
 FIELDS: tuple[GroupField, ...] = ("district", "industry_section", "size_class", "above_designated_size")
 groupings = st.sampled_from([c for n in range(3) for c in combinations(FIELDS, n)])
@@ -118,6 +119,16 @@ def test_grouped_rates_match_a_naive_recount(
         back = sum(e.employees * e.staff_share_back for e in resumed)
         assert r.staff_weighted_rate == (None if staff == 0 else pytest.approx(back / staff))
         assert r.staff_weighted_rate is None or 0.0 <= r.staff_weighted_rate <= 1.0 + 1e-9
+        # Filed but not yet open: counted apart, among the not resumed, never as resumed.
+        waiting = [e for e in members if e.filed_not_open and e.status is ResumptionStatus.NOT_RESUMED]
+        assert r.filed_not_open == len(waiting) <= r.not_resumed
+
+
+def test_a_firm_filed_for_a_later_date_is_not_resumed_but_shown_apart() -> None:
+    waiting = EnterpriseState("A", "C", "small", False, ResumptionStatus.NOT_RESUMED, filed_not_open=True)
+    open_ = EnterpriseState("A", "C", "small", False, ResumptionStatus.PARTLY, 0.5, 0.5, 10)
+    (r,) = resumption_rates([waiting, open_]).values()
+    assert (r.resumed, r.not_resumed, r.filed_not_open, r.resumed_rate) == (1, 1, 1, 0.5)
 
 
 # --- electricity cross-check ---

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from apps.enterprises.choices import DEFAULT_GUIDELINE
 from apps.enterprises.models import Commitment, Ticket
+
+ALL_MEASURES = [code for code, *_ in DEFAULT_GUIDELINE]
 
 
 def test_officer_pages_render(econ_a, client_of, ent_a, categories):
@@ -40,7 +43,7 @@ def test_the_phone_page_files_a_commitment_and_a_ticket(ent_user, client_of, ent
             "planned_date": "2020-02-24",
             "employees_returning": "40",
             "employees_from_outside": "3",
-            "measures": ["temperature", "masks"],
+            "measures": ALL_MEASURES,
             "text": "承诺",
         },
     )
@@ -82,7 +85,12 @@ def test_the_enterprise_reports_full_resumption_after_filing(ent_user, client_of
     )
     services.commitment_file(
         actor=ent_user,
-        data={"planned_date": "2020-02-20", "employees_returning": 10, "measures": ["masks"], "text": "承诺"},
+        data={
+            "planned_date": "2020-02-20",
+            "employees_returning": 10,
+            "measures": ALL_MEASURES,
+            "text": "承诺",
+        },
     )
     client.post("/enterprises/mine/", {"action": "status", "status": "fully", "staff_share_back": "95"})
     ent_a.refresh_from_db()

@@ -9,9 +9,12 @@ from django.utils import timezone
 
 from apps.enterprises import selectors, services
 from apps.enterprises.aggregates import aggregates_rebuild
+from apps.enterprises.choices import DEFAULT_GUIDELINE
 from apps.enterprises.models import CurveDay, Enterprise, ResumptionCell, StatusChange
 from core.resumption import EnterpriseState, ResumptionStatus, resumption_rates
 from tests.factories import COMMUNITY_A, COMMUNITY_B
+
+ALL_MEASURES = [code for code, *_ in DEFAULT_GUIDELINE]
 
 
 @pytest.fixture
@@ -156,7 +159,12 @@ def test_write_time_counters_equal_a_recount(mixed, ent_user, econ_a, api_of):
         )
     services.commitment_file(
         actor=ent_user,
-        data={"planned_date": "2020-02-20", "employees_returning": 5, "measures": ["masks"], "text": "承诺"},
+        data={
+            "planned_date": "2020-02-20",
+            "employees_returning": 5,
+            "measures": ALL_MEASURES,
+            "text": "承诺",
+        },
     )
     incremental = _snapshot()
     aggregates_rebuild()

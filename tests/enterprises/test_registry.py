@@ -8,10 +8,13 @@ from typing import Any
 import openpyxl
 
 from apps.accounts.models import AuditLog
+from apps.enterprises.choices import DEFAULT_GUIDELINE
 from apps.enterprises.models import Enterprise
 from core import creditcode, tabular
 from tests.enterprises.conftest import new_code
 from tests.factories import COMMUNITY_A, COMMUNITY_B
+
+ALL_MEASURES = [code for code, *_ in DEFAULT_GUIDELINE]
 
 HEADER = [
     "统一社会信用代码",
@@ -169,7 +172,12 @@ def test_every_list_exports_and_only_for_exporters(econ_a, api_of, ent_user, mak
 
     services.commitment_file(
         actor=ent_user,
-        data={"planned_date": "2020-02-20", "employees_returning": 5, "measures": ["masks"], "text": "承诺"},
+        data={
+            "planned_date": "2020-02-20",
+            "employees_returning": 5,
+            "measures": ALL_MEASURES,
+            "text": "承诺",
+        },
     )
     client = api_of(econ_a)
     for url in (

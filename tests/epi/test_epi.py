@@ -193,3 +193,28 @@ def test_the_daily_command_stores_every_district_with_its_reason(city: Any) -> N
     call_command("risk_recompute", "--day", "2020-03-01", stdout=out)
     assert DistrictRisk.objects.filter(day=TODAY).count() == 6
     assert "No confirmed case" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_early_isolation_is_measured_to_the_quarantine_not_the_admission(
+    person_factory: Any, officer_a: Any, make_user: Any, api_of: Any
+) -> None:
+    from apps.cases import services as case_services
+
+    epi_user = make_user("epidemiologist", "990100")
+    person = person_factory(actor=officer_a, area_code=COMMUNITY_A)
+    # 09:00 local ten days ago: the quarantine two hours later is the same local day, the admission three days on.
+    base = timezone.make_aware(dt.datetime.combine(timezone.localdate() - dt.timedelta(days=10), dt.time(9)))
+    case = case_services.case_report(actor=epi_user, person=person, status=CaseStatus.SUSPECTED, at=base)
+    case = case_services.case_update(
+        actor=epi_user, case=case, data={"quarantined_at": (base + dt.timedelta(hours=2)).isoformat()}
+    )
+    case = case_services.case_transition(
+        actor=epi_user, case=case, to=CaseStatus.CONFIRMED, at=base + dt.timedelta(days=1)
+    )
+    case_services.case_transition(
+        actor=epi_user, case=case, to=CaseStatus.HOSPITALISED, at=base + dt.timedelta(days=3)
+    )
+    delays = api_of(epi_user).get("/api/epi/dashboard").json()["delays"]
+    (row,) = [d for d in delays if d["kind"] == "report_to_isolation"]
+    assert (row["n"], row["median"]) == (1, 0.0)  # 0 days, not the 3 days to admission

@@ -263,3 +263,93 @@ def test_the_headquarters_configures_the_checklist_and_readiness_follows(officer
     assert client.get(f"/api/society/schools/{school['id']}").json()["items_total"] == 16
     bad = post(api_of(econ_hq), "/api/society/checklist", {**item, "group": "nine_in_place"})
     assert bad.status_code == 422
+
+
+def ready_high_school(client, code="H1"):
+    r = post(
+        client,
+        "/api/society/schools",
+        {
+            "code": code,
+            "name": f"第{code}中学",
+            "area_code": DISTRICT_A + "001",
+            "level": "high",
+            "students": 1500,
+        },
+    )
+    school = r.json()
+    for item in ChecklistItem.objects.all():
+        put(
+            client,
+            f"/api/society/schools/{school['id']}/checklist/{item.code}",
+            {"done": True, "evidence": "现场核查"},
+        )
+    return school
+
+
+def test_a_school_reopens_grade_by_grade_the_graduating_year_first(officer_a, api_of):
+    client = api_of(officer_a)
+    school = ready_high_school(client)
+    url = f"/api/society/schools/{school['id']}/grades"
+    detail = client.get(f"/api/society/schools/{school['id']}").json()
+    assert [(g["grade"], g["graduating"]) for g in detail["grades"]] == [(3, True), (2, False), (1, False)]
+    assert (detail["actual_reopen"], detail["grades_back"], detail["fully_reopened"]) == (None, 0, False)
+    senior_back = timezone.localdate() - dt.timedelta(days=7)
+    for grade in (1, 2, 3):
+        r = put(client, f"{url}/{grade}", {"students": 500, "planned_reopen": senior_back.isoformat()})
+        assert r.status_code == 200, r.content
+    r = put(client, f"{url}/3", {"actual_reopen": senior_back.isoformat()})
+    body = r.json()
+    # The senior year is back: the school counts as reopened (partly), the other grades are not.
+    assert (body["actual_reopen"], body["grades_back"], body["students_back"]) == (
+        senior_back.isoformat(),
+        1,
+        500,
+    )
+    assert [g["actual_reopen"] for g in body["grades"]] == [senior_back.isoformat(), None, None]
+    assert not body["fully_reopened"]
+    later = timezone.localdate() - dt.timedelta(days=1)
+    for grade in (1, 2):
+        body = put(client, f"{url}/{grade}", {"actual_reopen": later.isoformat()}).json()
+    assert (body["actual_reopen"], body["grades_back"], body["fully_reopened"]) == (
+        senior_back.isoformat(),
+        3,
+        True,
+    )
+
+
+def test_a_grade_reopens_only_when_the_school_is_ready_and_never_in_the_future(officer_a, officer_b, api_of):
+    client = api_of(officer_a)
+    r = post(
+        client,
+        "/api/society/schools",
+        {"code": "H2", "name": "第二中学", "area_code": DISTRICT_A + "001", "level": "high"},
+    )
+    url = f"/api/society/schools/{r.json()['id']}/grades"
+    assert put(client, f"{url}/3", {"actual_reopen": timezone.localdate().isoformat()}).status_code == 409
+    school = ready_high_school(client, "H3")
+    url = f"/api/society/schools/{school['id']}/grades"
+    future = put(
+        client, f"{url}/3", {"actual_reopen": (timezone.localdate() + dt.timedelta(days=2)).isoformat()}
+    )
+    assert future.status_code == 422 and future.json()["details"][0]["field"] == "actual_reopen"
+    bad = put(client, f"{url}/4", {"students": 10})  # a high school has three grades
+    assert bad.status_code == 422 and bad.json()["details"][0]["field"] == "grade"
+    assert put(api_of(officer_b), f"{url}/3", {"students": 10}).status_code in (403, 404)
+
+
+def test_the_school_page_lets_an_officer_reopen_one_grade(officer_a, api_of, client):
+    school = ready_high_school(api_of(officer_a))
+    client.force_login(officer_a)
+    page = client.get(f"/society/schools/{school['id']}/")
+    html = page.content.decode()
+    assert page.status_code == 200 and 'name="grade" value="3"' in html
+    assert "分年级复学" in html and "高三" in html and "毕业年级" in html  # zh-Hans first
+    day = timezone.localdate() - dt.timedelta(days=1)
+    r = client.post(
+        f"/society/schools/{school['id']}/",
+        {"grade": "3", "actual_reopen": day.isoformat(), "students": "480"},
+    )
+    assert r.status_code == 302
+    grades = selectors.school_grades(school=services.School.objects.get(pk=school["id"]))
+    assert (grades["grades_back"], grades["students_back"]) == (1, 480)
