@@ -1,0 +1,14 @@
+"""`{{ error.message|shown }}`: a service's English message in the reader's language (see apps.common.messages)."""
+
+from __future__ import annotations
+
+from django import template
+
+from apps.common.messages import shown as shown_message
+
+register = template.Library()
+
+
+@register.filter
+def shown(message: object) -> str:
+    return shown_message(message)
