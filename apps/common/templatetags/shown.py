@@ -12,3 +12,12 @@ register = template.Library()
 @register.filter
 def shown(message: object) -> str:
     return shown_message(message)
+
+
+@register.filter
+def label_of(value: object, choices: object) -> object:
+    """`{{ s.kind|label_of:kinds }}`: a stored choice value shown by its label from a `.choices` list."""
+    try:
+        return dict(choices).get(value, value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return value
