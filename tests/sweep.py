@@ -77,7 +77,7 @@ def page_urls() -> list[tuple[str, str]]:
     from django.urls import reverse
 
     out = []
-    for route, name in page_patterns():
+    for _route, name in page_patterns():
         params = PARAMS.get(name, {})
         kwargs = {k: get() for k, get in params.items()}
         if any(v is None for v in kwargs.values()):

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -119,6 +120,15 @@ KEY_LABELS = {
 }
 
 
+def _shown_value(value: Any) -> Any:
+    """A stored ISO time in Shanghai time as the pages write it; anything else as it is."""
+    if isinstance(value, str) and len(value) >= 16 and value[10:11] == "T":
+        moment = parse_datetime(value)
+        if moment is not None and timezone.is_aware(moment):
+            return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+    return value
+
+
 def _audit_display(entry: AuditLog) -> tuple[str, list[tuple[str, Any, Any]]]:
     """The object's name and each changed field as (label, before, after), choice values shown by their label."""
     try:
@@ -141,7 +151,7 @@ def _audit_display(entry: AuditLog) -> tuple[str, list[tuple[str, Any, Any]]]:
         old, new = before.get(name), after.get(name)
         if old in (None, "") and new in (None, ""):
             continue
-        changes.append((str(field_label), choices.get(old, old), choices.get(new, new)))
+        changes.append((str(field_label), _shown_value(choices.get(old, old)), _shown_value(choices.get(new, new))))
     return str(label), changes
 
 
