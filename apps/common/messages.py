@@ -193,6 +193,14 @@ SERVICE_MESSAGES: tuple[str, ...] = (
     gettext_noop("your role may not manage the policy catalogue"),
     gettext_noop("your role may not reveal dispute parties"),
     gettext_noop("your role may not reveal personal data of this person"),
+    # Validation messages of core/ (persons, ID numbers), shown per row of an import.
+    gettext_noop("a document number has 5–20 letters or digits"),
+    gettext_noop("birth date must be YYYY-MM-DD"),
+    gettext_noop("name has more than 100 characters"),
+    gettext_noop("residence area code is required"),
+    gettext_noop("sex does not match the ID number"),
+    gettext_noop("sex is M or F"),
+    gettext_noop("an ID number is 17 digits followed by a digit or X"),
 )
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.choices import Perm
 from apps.accounts.scoping import has_perm_anywhere, has_perm_at
 from apps.common.errors import NotFound, ServiceError, ValidationFailed
+from apps.common.messages import shown
 from apps.common.views import error_page, int_param
 from apps.people import selectors, services
 from apps.people.exports import persons_export
@@ -103,9 +104,9 @@ def person_import(request: HttpRequest) -> HttpResponse:
                 actor=request.user, data=upload.read(), filename=upload.name, mapping=mapping, request=request  # type: ignore[arg-type]
             )
         except json.JSONDecodeError:
-            error = "mapping must be JSON"
+            error = shown("mapping must be a JSON object")
         except ServiceError as exc:
-            error = exc.message
+            error = shown(exc.message)
     return render(request, "people/import.html", {"form": form, "batch": batch, "error": error})
 
 
