@@ -127,6 +127,8 @@ MACHINE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d|[+-]00:00\b|\bUTC\b")
 # Column names of import files, which a user must type as they are.
 FILE_COLUMNS = {"doc_number", "person_id", "sample_id", "sampled_at", "ct_value", "name_zh", "name_en", "credit_code"}
 SNAKE_CASE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+# Four lowercase English words in a row: an untranslated sentence (a service message, a help text).
+ENGLISH_PHRASE = re.compile(r"\b[a-z]{2,}(?: [a-z]{2,}){3,}\b")
 ENGLISH_UI = re.compile(
     r"\b(?:Code colours|Code rules|My code|on_time|late|missing|no such person|enter a mobile phone number"
     r"|the code is wrong|has expired|Created|Changed|Revealed|Signed in|Home|Persons|Import|Duplicates|Projects"
@@ -142,4 +144,5 @@ def untranslated(text: str, *, allowed: set[str] = frozenset()) -> list[str]:  #
     found += [m.group(0) for m in MACHINE_TIME.finditer(text)]
     found += [m.group(0) for m in SNAKE_CASE.finditer(text) if m.group(0) not in allowed | FILE_COLUMNS]
     found += [m.group(0) for m in ENGLISH_UI.finditer(text)]
+    found += [m.group(0) for m in ENGLISH_PHRASE.finditer(text)]
     return sorted(set(found))
