@@ -7,7 +7,7 @@ gettext_noop so `makemessages` keeps it, and its Chinese lives in apps/common/lo
 
 from __future__ import annotations
 
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 
 SERVICE_MESSAGES: tuple[str, ...] = (
     gettext_noop("a case cannot infect itself"),
@@ -203,8 +203,74 @@ SERVICE_MESSAGES: tuple[str, ...] = (
     gettext_noop("an ID number is 17 digits followed by a digit or X"),
 )
 
+# The fields a service names in an error's details, as a form would label them.
+FIELD_LABELS = {
+    "code": pgettext_lazy("field", "code"),
+    "area_code": pgettext_lazy("field", "area code"),
+    "credit_code": pgettext_lazy("field", "credit code"),
+    "category": pgettext_lazy("field", "category"),
+    "title": pgettext_lazy("field", "title"),
+    "text": pgettext_lazy("field", "text"),
+    "rule": pgettext_lazy("field", "rule"),
+    "result": pgettext_lazy("field", "result"),
+    "ref": pgettext_lazy("field", "ref"),
+    "name": pgettext_lazy("field", "name"),
+    "measures": pgettext_lazy("field", "measures"),
+    "kind": pgettext_lazy("field", "kind"),
+    "arrived_on": pgettext_lazy("field", "arrived on"),
+    "valid_until": pgettext_lazy("field", "valid until"),
+    "temperature": pgettext_lazy("field", "temperature"),
+    "students": pgettext_lazy("field", "students"),
+    "status": pgettext_lazy("field", "status"),
+    "stage": pgettext_lazy("field", "stage"),
+    "satisfaction": pgettext_lazy("field", "satisfaction"),
+    "sampled_at": pgettext_lazy("field", "sampled at"),
+    "sample_id": pgettext_lazy("field", "sample id"),
+    "resolution": pgettext_lazy("field", "resolution"),
+    "reply": pgettext_lazy("field", "reply"),
+    "reasons": pgettext_lazy("field", "reasons"),
+    "reason": pgettext_lazy("field", "reason"),
+    "price": pgettext_lazy("field", "price"),
+    "planned_date": pgettext_lazy("field", "planned date"),
+    "plan_end": pgettext_lazy("field", "plan end"),
+    "phone": pgettext_lazy("field", "phone"),
+    "person": pgettext_lazy("field", "person"),
+    "parent_code": pgettext_lazy("field", "parent code"),
+    "opened_on": pgettext_lazy("field", "opened on"),
+    "official": pgettext_lazy("field", "official"),
+    "notes": pgettext_lazy("field", "notes"),
+    "name_zh": pgettext_lazy("field", "name zh"),
+    "milestones": pgettext_lazy("field", "milestones"),
+    "follow_up_due": pgettext_lazy("field", "follow up due"),
+    "follow_up": pgettext_lazy("field", "follow up"),
+    "evidence": pgettext_lazy("field", "evidence"),
+    "employees_returning": pgettext_lazy("field", "employees returning"),
+    "employees_from_outside": pgettext_lazy("field", "employees from outside"),
+    "doc_number": pgettext_lazy("field", "doc number"),
+    "description": pgettext_lazy("field", "description"),
+    "dekad": pgettext_lazy("field", "dekad"),
+    "day": pgettext_lazy("field", "day"),
+    "ct_value": pgettext_lazy("field", "ct value"),
+    "commitment_id": pgettext_lazy("field", "commitment id"),
+    "colour": pgettext_lazy("field", "colour"),
+    "checklist": pgettext_lazy("field", "checklist"),
+    "boundary": pgettext_lazy("field", "boundary"),
+    "arrived_from_risk": pgettext_lazy("field", "arrived from risk"),
+    "amount": pgettext_lazy("field", "amount"),
+    "birth_date": pgettext_lazy("field", "birth date"),
+    "doc_type": pgettext_lazy("field", "doc type"),
+    "sex": pgettext_lazy("field", "sex"),
+    "version": pgettext_lazy("field", "version"),
+    "effective_from": pgettext_lazy("field", "effective from"),
+}
+
 
 def shown(message: object) -> str:
     """A service message as the reader should see it: translated when the catalogue knows it, else as given."""
     text = str(message)
     return gettext(text) if text else text
+
+
+def field_label(field: object) -> str:
+    """A field name from an error's details as the reader knows it; unknown names as given."""
+    return str(FIELD_LABELS.get(str(field), field))

@@ -44,3 +44,12 @@ def test_the_sign_in_page_shows_a_bad_phone_in_chinese(settings: Any) -> None:
 def test_the_api_keeps_its_english_message(officer_a: Any, api_of: Any) -> None:
     r = api_of(officer_a).get("/api/persons/999999999", HTTP_ACCEPT_LANGUAGE="zh-CN")
     assert r.status_code == 404 and r.json()["message"] == "no such person in your jurisdiction"
+
+
+def test_an_errors_field_is_named_as_a_form_would_label_it() -> None:
+    from apps.common.messages import FIELD_LABELS, field_label
+
+    with translation.override("zh-hans"):
+        assert (field_label("valid_until"), field_label("doc_number")) == ("有效期至", "证件号码")
+        assert [f for f in FIELD_LABELS if field_label(f) == f.replace("_", " ")] == []
+        assert field_label("no_such_field") == "no_such_field"

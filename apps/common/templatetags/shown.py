@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 
+from apps.common.messages import field_label as field_label_of
 from apps.common.messages import shown as shown_message
 
 register = template.Library()
@@ -21,3 +22,9 @@ def label_of(value: object, choices: object) -> object:
         return dict(choices).get(value, value)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return value
+
+
+@register.filter
+def field_label(field: object) -> str:
+    """`{{ d.field|field_label }}`: the field an error names, as the reader knows it."""
+    return field_label_of(field)
