@@ -121,7 +121,9 @@ def visible_text(html: str) -> str:
 
 
 # What must never be seen on a Chinese page.
-PYTHON_REPR = re.compile(r"\{'|'\}|\['|'\]|\bNone\b|\bTrue\b|\bFalse\b")
+PYTHON_REPR = re.compile(r"\{'|'\}|\['|'\]")
+# Python's constants printed as they are (on an English page "None" may be a word of the sentence).
+PYTHON_CONSTANTS = re.compile(r"\bNone\b|\bTrue\b|\bFalse\b")
 # A time written by Python for a machine (ISO with its offset, or "UTC"): pages show Shanghai time, "Y-m-d H:i".
 MACHINE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d|[+-]00:00\b|\bUTC\b")
 # Column names of import files, which a user must type as they are.
@@ -138,11 +140,18 @@ ENGLISH_UI = re.compile(
 )
 
 
-def untranslated(text: str, *, allowed: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
-    """The known untranslated strings in a page's visible text (snake_case names listed in `allowed` excepted)."""
+def raw_values(text: str, *, allowed: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
+    """What no page shows in any language: Python reprs, machine times, snake_case enum values."""
     found = [m.group(0) for m in PYTHON_REPR.finditer(text)]
     found += [m.group(0) for m in MACHINE_TIME.finditer(text)]
     found += [m.group(0) for m in SNAKE_CASE.finditer(text) if m.group(0) not in allowed | FILE_COLUMNS]
+    return sorted(set(found))
+
+
+def untranslated(text: str, *, allowed: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
+    """The known untranslated strings in a page's visible text (snake_case names listed in `allowed` excepted)."""
+    found = raw_values(text, allowed=allowed)
+    found += [m.group(0) for m in PYTHON_CONSTANTS.finditer(text)]
     found += [m.group(0) for m in ENGLISH_UI.finditer(text)]
     found += [m.group(0) for m in ENGLISH_PHRASE.finditer(text)]
     return sorted(set(found))

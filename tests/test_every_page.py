@@ -20,7 +20,7 @@ from apps.accounts.choices import Role
 from apps.accounts.models import User
 from apps.demo import generator
 from apps.demo.steps.users import DEMO_USERS
-from tests.sweep import PARAMS, page_patterns, page_urls, untranslated, visible_text
+from tests.sweep import PARAMS, page_patterns, page_urls, raw_values, untranslated, visible_text
 
 USERNAMES = [username for username, _, _ in DEMO_USERS]
 # A page that only answers POST, or a file download: nothing to read.
@@ -52,8 +52,8 @@ def _pending_override() -> None:
     )
 
 
-def _client(username: str) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")
+def _client(username: str, language: str = "zh-CN,zh;q=0.9") -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
     client.force_login(User.objects.get(username=username))
     return client
 
@@ -93,6 +93,22 @@ def test_every_page_reads_in_chinese(demo_city: list[tuple[str, str]], username:
         if bad:
             problems[path] = (response.status_code, bad)
     assert not problems, f"{username} sees untranslated text: {problems}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["commander", "econ", "epi", "citizen"])
+def test_every_page_shows_no_raw_values_in_english(demo_city: list[tuple[str, str]], username: str) -> None:
+    client = _client(username, "en")
+    assert client.get("/").content.decode().count('lang="en"') == 1
+    problems: dict[str, Any] = {}
+    for name, path in demo_city:
+        response = client.get(path) if name != "accounts:logout" else None
+        if response is None or response.status_code in NOT_READ or "text/html" not in response.get("Content-Type", ""):
+            continue
+        bad = raw_values(visible_text(response.content.decode()), allowed=set(USERNAMES))
+        if bad or response.status_code >= 500:
+            problems[path] = (response.status_code, bad)
+    assert not problems, f"{username} sees raw values in English: {problems}"
 
 
 def _menu(html: str) -> list[str]:
