@@ -95,6 +95,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "apps.accounts.context.navigation",
             ],
+            # `|shown` translates a service's message where a page shows it (apps.common.messages).
+            "builtins": ["apps.common.templatetags.shown"],
         },
     },
 ]

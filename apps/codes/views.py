@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
@@ -214,6 +215,46 @@ def override_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("codes:overrides")
 
 
+# Each rule parameter as the reader knows it (the JSON editor below keeps the stored names).
+RULE_LABELS = {
+    "version": _("Version"),
+    "effective_from": _("Effective from"),
+    "quarantine_days": _("Days of quarantine (red)"),
+    "contact_release_needs_negative_test": _("A contact's release needs a negative test"),
+    "release_test_window_days": _("Days before release in which the test counts"),
+    "secondary_contact_colour": _("Colour of a secondary contact"),
+    "secondary_contact_days": _("Days a secondary contact keeps that colour"),
+    "quarantine_colour": _("Colour while in quarantine"),
+    "medium_risk_arrival_colour": _("Colour of an arrival from a medium-risk area"),
+    "medium_risk_arrival_days": _("Days an arrival from a medium-risk area keeps it"),
+    "high_risk_arrival_colour": _("Colour of an arrival from a high-risk area"),
+    "high_risk_arrival_days": _("Days an arrival from a high-risk area keeps it"),
+    "fever_threshold_celsius": _("Fever threshold (°C)"),
+    "fever_colour": _("Colour after a fever at a checkpoint"),
+    "symptom_colour": _("Colour after declared symptoms"),
+    "missed_checkins_colour": _("Colour after missed daily check-ins"),
+    "missed_checkins_threshold": _("Missed check-ins that change the colour"),
+    "missed_checkins_window_days": _("Days in which missed check-ins are counted"),
+    "residence_medium_risk_colour": _("Colour of residents of a medium-risk area"),
+    "residence_high_risk_colour": _("Colour of residents of a high-risk area"),
+    "red_to_green_normal_days": _("Days from red to green when all is normal"),
+}
+COLOUR_LABELS = {"green": _("Green"), "yellow": _("Yellow"), "red": _("Red")}
+
+
+def _rule_rows(params: dict[str, object]) -> list[tuple[str, object]]:
+    """The rule set as (label, value) rows: colours and yes/no in words, no stored names."""
+    rows = []
+    for key, value in params.items():
+        shown: object = value
+        if isinstance(value, bool):
+            shown = _("yes") if value else _("no")
+        elif isinstance(value, str) and value in COLOUR_LABELS:
+            shown = COLOUR_LABELS[value]
+        rows.append((str(RULE_LABELS.get(key, key)), shown))
+    return rows
+
+
 @login_required
 def rulesets(request: HttpRequest) -> HttpResponse:
     """Rule-set versions, and a new version for users with the rules right (validated field by field)."""
@@ -227,6 +268,7 @@ def rulesets(request: HttpRequest) -> HttpResponse:
     draft = {**current.to_dict(), "version": "", "effective_from": timezone.localdate().isoformat()}
     context: dict[str, object] = {
         "current": current,
+        "current_rows": _rule_rows(current.to_dict()),
         "versions": RuleSetVersion.objects.all()[:50],
         "can_edit": can_edit,
     }

@@ -18,6 +18,7 @@ from apps.accounts.choices import Perm
 from apps.accounts.models import User
 from apps.accounts.scoping import has_perm_anywhere, has_perm_at
 from apps.common.errors import Forbidden, NotFound, ServiceError, ValidationFailed
+from apps.common.messages import shown
 from apps.common.views import error_page, page_number
 from apps.enterprises import dashboard, hotline, selectors, services
 from apps.enterprises.api import enterprises_export
@@ -226,8 +227,8 @@ def _share(raw: str | None) -> float | None:
 
 
 def _message(exc: ServiceError) -> str:
-    details = "; ".join(f"{d.get('field', '')}: {d.get('message', '')}" for d in exc.details[:5])
-    return f"{exc.message}" + (f" ({details})" if details else "")
+    details = "; ".join(f"{d.get('field', '')}: {shown(d.get('message', ''))}" for d in exc.details[:5])
+    return shown(exc.message) + (f" ({details})" if details else "")
 
 
 @login_required

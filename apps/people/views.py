@@ -10,8 +10,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from apps.accounts.choices import Perm
-from apps.accounts.scoping import has_perm_anywhere
+from apps.accounts.scoping import has_perm_anywhere, has_perm_at
 from apps.common.errors import NotFound, ServiceError, ValidationFailed
+from apps.common.messages import shown
 from apps.common.views import error_page, int_param, page_number
 from apps.people import selectors, services
 from apps.people.exports import persons_export
@@ -51,7 +52,13 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return error_page(request, exc)
     members = selectors.household_members(user=request.user, person=person)  # type: ignore[arg-type]
     events = person_history(user=request.user, person=person)
-    return render(request, "people/detail.html", {"person": person, "members": members, "history": events})
+    # No reveal button for a user whose reveal would be refused.
+    can_reveal = has_perm_at(request.user, Perm.PERSON_REVEAL, person.area_id)  # type: ignore[arg-type]
+    return render(
+        request,
+        "people/detail.html",
+        {"person": person, "members": members, "history": events, "can_reveal": can_reveal},
+    )
 
 
 @login_required
@@ -97,9 +104,9 @@ def person_import(request: HttpRequest) -> HttpResponse:
                 actor=request.user, data=upload.read(), filename=upload.name, mapping=mapping, request=request  # type: ignore[arg-type]
             )
         except json.JSONDecodeError:
-            error = "mapping must be JSON"
+            error = shown("mapping must be a JSON object")
         except ServiceError as exc:
-            error = exc.message
+            error = shown(exc.message)
     return render(request, "people/import.html", {"form": form, "batch": batch, "error": error})
 
 
@@ -125,6 +132,9 @@ _MERGE_LIST_FIELDS = ("reason", "created_at", "person_a", "person_b") + tuple(
 
 @login_required
 def merge_candidates(request: HttpRequest) -> HttpResponse:
+    if not has_perm_anywhere(request.user, Perm.PERSON_MERGE):  # type: ignore[arg-type]
+        # Say so, rather than an empty list that reads as "no duplicates".
+        return render(request, "403.html", status=403)
     if request.method == "POST":
         candidate = selectors.merge_candidates_open(user=request.user).filter(pk=request.POST.get("candidate") or 0).first()  # type: ignore[arg-type]
         if candidate is None:

@@ -153,6 +153,9 @@ def scan_log(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def alert_inbox(request: HttpRequest) -> HttpResponse:
+    if not has_perm_anywhere(request.user, Perm.ALERT_VIEW):  # type: ignore[arg-type]
+        # Say so, rather than an empty inbox that reads as "no alerts".
+        return render(request, "403.html", status=403)
     status = request.GET.get("status", AlertStatus.OPEN)
     page = page_number(request)
     qs = selectors.alerts_list(user=request.user, status=status)  # type: ignore[arg-type]
