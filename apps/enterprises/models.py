@@ -171,11 +171,16 @@ class Commitment(models.Model):
     employees_from_outside = models.PositiveIntegerField(_("of whom from outside the city"), default=0)
     measures = models.JSONField(_("protective measures"), default=list)
     text = models.TextField(_("commitment"))
-    client_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # The filer's own idempotency key (a phone retrying); the digest tells a retry from a reused key (409).
+    client_id = models.CharField(max_length=64, null=True, blank=True)
+    payload_digest = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-filed_at", "-id"]
         indexes = [models.Index(fields=["filed_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["filed_by", "client_id"], name="unique_commitment_per_filer")
+        ]
 
     def __str__(self) -> str:
         return f"commitment #{self.pk} of {self.enterprise_id}"

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.http import HttpRequest
@@ -27,7 +27,7 @@ from apps.people.models import Person
 from apps.people.pii import person_refs
 from apps.venues import partitions
 from apps.venues.choices import AlertKind, AlertStatus, ScanRejection, VenueCategory, VenueStatus
-from apps.venues.models import Alert, PurgeLog, Scan, ScanAggregate, Venue
+from apps.venues.models import Alert, PurgeLog, Scan, ScanAggregate, ScanKey, Venue
 from core import signing
 
 MIN_TEMPERATURE, MAX_TEMPERATURE = Decimal("34.0"), Decimal("43.0")
@@ -262,13 +262,11 @@ def scans_ingest(
         )
     known = _existing_persons(person_ids)
     rows = []
-    kept = []
     operator_id = actor.pk if citizen_person_id is None and actor.is_authenticated else None
     for index, s in staged:
         if s["person_id"] not in known:
             _reject(out, index, s["client_id"], ScanRejection.UNKNOWN_PERSON)
             continue
-        kept.append(s)
         rows.append(
             (
                 s["person_id"],
@@ -282,10 +280,14 @@ def scans_ingest(
                 now,
             )
         )
+    by_client = {s["client_id"]: s for _, s in staged}
     with transaction.atomic():
-        inserted = _insert_scans(rows)
-        out.accepted = inserted
-        out.duplicates += len(rows) - inserted
+        stored = scans_store(rows)
+        out.accepted = len(stored)
+        out.duplicates += len(rows) - len(stored)
+        # Alerts and codes follow only what this batch stored: a retry whose client id is already taken (even
+        # with another person or time in it) stores nothing and so raises nothing.
+        kept = [{**by_client[row[7]], "scan_id": scan_id} for scan_id, row in stored]
         flagged = [s for s in kept if s["colour"] in ("red", "yellow") or (s["temperature"] or 0) >= FEVER]
         if flagged:
             out.alerts = _raise_alerts(flagged, known)
@@ -325,43 +327,74 @@ def _existing_persons(ids: set[int]) -> dict[int, str]:
     return out
 
 
-def _insert_scans(rows: list[tuple[Any, ...]]) -> int:
-    """Insert scans whose client id is new. On PostgreSQL the usual case (a first upload) is one COPY straight
-    into the table after one indexed look-up of the batch's ids; a concurrent duplicate upload makes that COPY
-    fail on the unique client id, and the batch then goes through the staging table, which skips conflicts."""
-    if connection.vendor != "postgresql" or not rows:
-        return insert_ignoring_conflicts(Scan._meta.db_table, SCAN_COLUMNS, rows, partitions.conflict_target())
-    import psycopg
+def device_key(device_id: str, operator_id: int | None, person_id: int) -> str:
+    """Whose client ids a scan's id is unique among: its device, else the uploading user, else the citizen."""
+    if device_id:
+        return device_id
+    return f"user:{operator_id}" if operator_id is not None else f"person:{person_id}"
 
-    table, cols = Scan._meta.db_table, ", ".join(SCAN_COLUMNS)
+
+def scans_store(rows: Sequence[tuple[Any, ...]]) -> list[tuple[int, tuple[Any, ...]]]:
+    """Store the scans (rows of SCAN_COLUMNS) whose (device, client id) key is new; return them with their ids.
+
+    The keys are claimed first in ScanKey (one unique index, not partitioned): a row whose key another batch
+    holds, whatever its time or payload, is not stored. Call inside a transaction.
+    """
+    if not rows:
+        return []
+    keys = {(device_key(r[5], r[6], r[0]), r[7]): r for r in rows}
+    claimed = _claim_keys([(device, cid, row[2]) for (device, cid), row in keys.items()])
+    fresh = [row for key, row in keys.items() if key in claimed]
+    if not fresh:
+        return []
+    if connection.vendor != "postgresql":
+        objs = Scan.objects.bulk_create([Scan(**dict(zip(SCAN_COLUMNS, row, strict=True))) for row in fresh])
+        return [(obj.pk, row) for obj, row in zip(objs, fresh, strict=True)]
+    table, cols = Scan._meta.db_table, ", ".join(("id", *SCAN_COLUMNS))
     with connection.cursor() as cursor:
-        # Bounded by the batch's times, so PostgreSQL looks only in the partitions of those days.
-        times = [r[2] for r in rows]
+        # Ids drawn ahead from the sequence, so one COPY stores the batch and the alerts still know their scans.
         cursor.execute(
-            f"SELECT client_id FROM {table} WHERE client_id = ANY(%s) AND scanned_at BETWEEN %s AND %s",
-            [[r[7] for r in rows], min(times), max(times)],
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(fresh)]
         )
-        seen = {cid for (cid,) in cursor.fetchall()}
-        fresh = [r for r in rows if r[7] not in seen]
-        if not fresh:
-            return 0
-        try:
-            with transaction.atomic(), cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for row in fresh:
-                    copy.write_row(row)
-        except (IntegrityError, psycopg.errors.UniqueViolation):
-            return insert_ignoring_conflicts(table, SCAN_COLUMNS, fresh, partitions.conflict_target())
-    return len(fresh)
+        ids = [i for (i,) in cursor.fetchall()]
+        with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+            for scan_id, row in zip(ids, fresh, strict=True):
+                copy.write_row((scan_id, *row))
+    return list(zip(ids, fresh, strict=True))
+
+
+def _claim_keys(keys: list[tuple[str, str, dt.datetime]]) -> set[tuple[str, str]]:
+    """Insert these (device, client id, time) keys where new; return the (device, client id) pairs inserted."""
+    table = ScanKey._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One statement, arrays as parameters; RETURNING names exactly the keys this batch won, also against a
+            # concurrent upload of the same batch.
+            cursor.execute(
+                f"INSERT INTO {table} (device, client_id, scanned_at) "
+                "SELECT * FROM unnest(%s::text[], %s::text[], %s::timestamptz[]) "
+                "ON CONFLICT (device, client_id) DO NOTHING RETURNING device, client_id",
+                [[k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys]],
+            )
+            return set(cursor.fetchall())
+    # SQLite: one writer at a time, so the keys not there before the insert are the ones this batch stored.
+    taken: set[tuple[str, str]] = set()
+    for device in {k[0] for k in keys}:
+        ids = [k[1] for k in keys if k[0] == device]
+        for start in range(0, len(ids), 5000):
+            taken.update(
+                ScanKey.objects.filter(device=device, client_id__in=ids[start : start + 5000]).values_list(
+                    "device", "client_id"
+                )
+            )
+    new = [k for k in keys if (k[0], k[1]) not in taken]
+    insert_ignoring_conflicts(table, ("device", "client_id", "scanned_at"), new, "device, client_id")
+    return {(k[0], k[1]) for k in new}
 
 
 def _raise_alerts(flagged: list[dict[str, Any]], residence: dict[int, str]) -> int:
-    """One alert per scan and kind; a re-uploaded scan finds its alert already there."""
-    times = [s["scanned_at"] for s in flagged]
-    scan_ids = dict(
-        Scan.objects.filter(  # bounded in time: PostgreSQL looks only in those days' partitions
-            client_id__in=[s["client_id"] for s in flagged], scanned_at__range=(min(times), max(times))
-        ).values_list("client_id", "pk")
-    )
+    """One alert per stored scan (``scan_id`` in each) and kind; a re-run finds its alert already there."""
+    scan_ids = {s["scan_id"] for s in flagged}
     alerts = []
     for s in flagged:
         kinds = []
@@ -375,7 +408,7 @@ def _raise_alerts(flagged: list[dict[str, Any]], residence: dict[int, str]) -> i
             alerts.append(
                 Alert(
                     kind=kind,
-                    scan_id=scan_ids.get(s["client_id"]),
+                    scan_id=s["scan_id"],
                     person_id=s["person_id"],
                     venue_id=s["venue_id"],
                     venue_area_id=s["venue_area"],
@@ -385,9 +418,9 @@ def _raise_alerts(flagged: list[dict[str, Any]], residence: dict[int, str]) -> i
                     colour=s["colour"],
                 )
             )
-    before = Alert.objects.filter(scan_id__in=scan_ids.values()).count()
+    before = Alert.objects.filter(scan_id__in=scan_ids).count()
     Alert.objects.bulk_create(alerts, ignore_conflicts=True)
-    return Alert.objects.filter(scan_id__in=scan_ids.values()).count() - before
+    return Alert.objects.filter(scan_id__in=scan_ids).count() - before
 
 
 @transaction.atomic
@@ -437,6 +470,8 @@ def scans_purge(*, now: dt.datetime | None = None, days: int | None = None) -> P
     deleted_scans = sum(g["n"] for g in grouped)
     partitions.drop_days_before(cutoff)
     old._raw_delete(old.db)
+    keys = ScanKey.objects.filter(scanned_at__lt=cutoff)
+    keys._raw_delete(keys.db)
     log = PurgeLog.objects.create(cutoff=cutoff, deleted=deleted_scans, retention_days=days)
     audit_record(
         actor=None,

@@ -102,3 +102,27 @@ def test_inspection_with_issues_needs_a_follow_up_and_serious_issues_suspend(ent
     done = client.post(f"/api/enterprises/inspections/{ok.json()['id']}/done")
     assert done.status_code == 200 and done.json()["follow_up_done_at"]
     assert client.post(f"/api/enterprises/inspections/{ok.json()['id']}/done").status_code == 409
+
+
+def test_a_client_id_reused_with_another_filing_is_a_conflict(ent_user, api_of):
+    client = api_of(ent_user)
+    url = "/api/enterprises/mine/commitments"
+    assert client.post(url, {**FILING, "client_id": "phone-1"}, content_type="application/json").status_code == 201
+    changed = client.post(url, {**FILING, "employees_returning": 100, "client_id": "phone-1"},
+                          content_type="application/json")
+    assert changed.status_code == 409
+    assert changed.json()["code"] == "idempotency_conflict"
+    assert Commitment.objects.count() == 1 and Enterprise.objects.get().status == "partly"
+
+
+def test_a_client_id_belongs_to_its_filer(ent_user, ent_b, econ_b, make_user, api_of):
+    other = make_user("enterprise_user", "990102", username="ent_user_b")
+    services.enterprise_member_link(actor=econ_b, enterprise=ent_b, user=other)
+    first = api_of(ent_user).post("/api/enterprises/mine/commitments", {**FILING, "client_id": "phone-1"},
+                                  content_type="application/json")
+    second = api_of(other).post("/api/enterprises/mine/commitments",
+                                {**FILING, "employees_returning": 100, "client_id": "phone-1"},
+                                content_type="application/json")
+    assert second.status_code == 201, second.content
+    assert second.json()["id"] != first.json()["id"]
+    assert Enterprise.objects.get(pk=ent_b.pk).status == "fully"

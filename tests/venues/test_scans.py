@@ -336,3 +336,32 @@ def test_a_fever_at_a_checkpoint_turns_the_code_yellow_after_the_upload_commits(
         callback()  # the commit: the recompute is queued (run at once by the tests' task backend)
     assert dict(HealthCode.objects.values_list("person_id", "colour")) == {p.pk: "yellow", q.pk: "green"}
     assert [r["code"] for r in HealthCode.objects.get(pk=p.pk).reasons] == ["checkpoint_fever"]
+
+
+def test_a_retry_with_a_changed_payload_stores_nothing_and_alerts_for_nobody(
+    guard: Any, venue_a: Venue, person_factory: Any, officer_a: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    first, other = person_factory(actor=officer_a), person_factory(actor=officer_a)
+    original = scan(venue_a, first, colour="green")
+    scans_ingest(actor=guard, scans=[original], device_id="dev-1")
+    tampered = {**original, "person": other.pk, "temperature": "38.5", "colour": "red",
+                "scanned_at": (timezone.now() - dt.timedelta(hours=3)).isoformat()}
+    with django_capture_on_commit_callbacks(execute=True):
+        result = scans_ingest(actor=guard, scans=[tampered], device_id="dev-1")
+    assert (result.accepted, result.duplicates, result.alerts) == (0, 1, 0)
+    assert not Alert.objects.exists()
+    assert list(Scan.objects.values_list("person_id", "colour")) == [(first.pk, "green")]
+    assert not HealthCode.objects.filter(pk=other.pk, colour__in=["yellow", "red"]).exists()
+
+
+def test_a_client_id_is_unique_per_device_not_across_devices(
+    guard: Any, venue_a: Venue, person_factory: Any, officer_a: Any
+) -> None:
+    p, q = person_factory(actor=officer_a), person_factory(actor=officer_a)
+    item = scan(venue_a, p, colour="yellow")
+    assert scans_ingest(actor=guard, scans=[item], device_id="dev-1").accepted == 1
+    # Another device that happens to use the same id stores its own scan and gets its own alert.
+    other = scans_ingest(actor=guard, scans=[{**item, "person": q.pk}], device_id="dev-2")
+    assert (other.accepted, other.alerts) == (1, 1)
+    assert sorted(Alert.objects.values_list("person_id", flat=True)) == sorted([p.pk, q.pk])
+    assert {a.scan.person_id for a in Alert.objects.all()} == {p.pk, q.pk}  # each alert links its own scan
