@@ -9,9 +9,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PAGES = ["/", "/persons/", "/enterprises/dashboard/", "/indicators/", "/society/schools/", "/epi/", "/venues/"]
 
 
-def test_pages_raise_no_policy_violation(make_user, browser_login):
+def test_pages_raise_no_policy_violation(page, make_user, browser_login):
     commander = make_user("commander", "990100", username="commander_csp")
-    page = browser_login(commander)
+    page.set_default_timeout(60_000)  # the first pages of a cold server on a shared machine
+    browser_login(commander)
     violations: list[str] = []
     page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
     for url in PAGES:
