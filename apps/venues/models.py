@@ -93,12 +93,13 @@ class ScanKey(models.Model):
     of the scans table). Ingest claims the keys of a batch first and stores only the scans whose key it claimed.
     """
 
+    # The key is the primary key: one index to write per scan, no sequence.
+    pk = models.CompositePrimaryKey("device", "client_id")
     device = models.CharField(max_length=80)  # the device id, or the uploading user / citizen without one
     client_id = models.CharField(max_length=64)
     scanned_at = models.DateTimeField()  # purged with the scan
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["device", "client_id"], name="unique_scan_key_per_device")]
         indexes = [models.Index(fields=["scanned_at"], name="scankey_time")]
 
     def __str__(self) -> str:

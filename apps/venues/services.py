@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.http import HttpRequest
@@ -334,8 +334,9 @@ def device_key(device_id: str, operator_id: int | None, person_id: int) -> str:
     return f"user:{operator_id}" if operator_id is not None else f"person:{person_id}"
 
 
-def scans_store(rows: Sequence[tuple[Any, ...]]) -> list[tuple[int, tuple[Any, ...]]]:
-    """Store the scans (rows of SCAN_COLUMNS) whose (device, client id) key is new; return them with their ids.
+def scans_store(rows: Sequence[tuple[Any, ...]]) -> list[tuple[int | None, tuple[Any, ...]]]:
+    """Store the scans (rows of SCAN_COLUMNS) whose (device, client id) key is new; return them with their ids
+    (on PostgreSQL only the alerting scans' ids are known; the others' are None).
 
     The keys are claimed first in ScanKey (one unique index, not partitioned): a row whose key another batch
     holds, whatever its time or payload, is not stored. Call inside a transaction.
@@ -350,17 +351,51 @@ def scans_store(rows: Sequence[tuple[Any, ...]]) -> list[tuple[int, tuple[Any, .
     if connection.vendor != "postgresql":
         objs = Scan.objects.bulk_create([Scan(**dict(zip(SCAN_COLUMNS, row, strict=True))) for row in fresh])
         return [(obj.pk, row) for obj, row in zip(objs, fresh, strict=True)]
-    table, cols = Scan._meta.db_table, ", ".join(("id", *SCAN_COLUMNS))
+    table, cols = Scan._meta.db_table, ", ".join(SCAN_COLUMNS)
+    alerting = [row for row in fresh if _alerting(row)]
+    quiet = [row for row in fresh if not _alerting(row)]
+    stored: list[tuple[int | None, tuple[Any, ...]]] = [(None, row) for row in quiet]
     with connection.cursor() as cursor:
-        # Ids drawn ahead from the sequence, so one COPY stores the batch and the alerts still know their scans.
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(fresh)]
-        )
-        ids = [i for (i,) in cursor.fetchall()]
         with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-            for scan_id, row in zip(ids, fresh, strict=True):
-                copy.write_row((scan_id, *row))
-    return list(zip(ids, fresh, strict=True))
+            for row in quiet:
+                copy.write_row(row)
+        if alerting:
+            # The few scans that raise an alert get their ids drawn ahead, so their alerts can name them.
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(alerting)]
+            )
+            ids = [i for (i,) in cursor.fetchall()]
+            with cursor.cursor.copy(f"COPY {table} (id, {cols}) FROM STDIN") as copy:
+                for scan_id, row in zip(ids, alerting, strict=True):
+                    copy.write_row((scan_id, *row))
+            stored += list(zip(ids, alerting, strict=True))
+    return stored
+
+
+def _alerting(row: tuple[Any, ...]) -> bool:
+    """A scan row (SCAN_COLUMNS) that raises an alert: a red or yellow code, or a fever."""
+    return row[4] in ("red", "yellow") or (row[3] or 0) >= FEVER
+
+
+def _claim_keys_postgresql(cursor: Any, table: str, keys: list[tuple[str, str, dt.datetime]]) -> set[tuple[str, str]]:
+    """The usual case (a first upload) is one COPY of the keys; a key already there (a retried batch, or the same
+    batch uploaded twice at once) makes that COPY fail on the primary key, and the batch then goes through
+    INSERT … ON CONFLICT DO NOTHING RETURNING, which names exactly the keys this batch won."""
+    import psycopg
+
+    try:
+        with transaction.atomic(), cursor.cursor.copy(f"COPY {table} (device, client_id, scanned_at) FROM STDIN") as copy:
+            for key in keys:
+                copy.write_row(key)
+        return {(k[0], k[1]) for k in keys}
+    except (IntegrityError, psycopg.errors.UniqueViolation):
+        cursor.execute(
+            f"INSERT INTO {table} (device, client_id, scanned_at) "
+            "SELECT * FROM unnest(%s::text[], %s::text[], %s::timestamptz[]) "
+            "ON CONFLICT (device, client_id) DO NOTHING RETURNING device, client_id",
+            [[k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys]],
+        )
+        return set(cursor.fetchall())
 
 
 def _claim_keys(keys: list[tuple[str, str, dt.datetime]]) -> set[tuple[str, str]]:
@@ -368,15 +403,7 @@ def _claim_keys(keys: list[tuple[str, str, dt.datetime]]) -> set[tuple[str, str]
     table = ScanKey._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # One statement, arrays as parameters; RETURNING names exactly the keys this batch won, also against a
-            # concurrent upload of the same batch.
-            cursor.execute(
-                f"INSERT INTO {table} (device, client_id, scanned_at) "
-                "SELECT * FROM unnest(%s::text[], %s::text[], %s::timestamptz[]) "
-                "ON CONFLICT (device, client_id) DO NOTHING RETURNING device, client_id",
-                [[k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys]],
-            )
-            return set(cursor.fetchall())
+            return _claim_keys_postgresql(cursor, table, keys)
     # SQLite: one writer at a time, so the keys not there before the insert are the ones this batch stored.
     taken: set[tuple[str, str]] = set()
     for device in {k[0] for k in keys}:

@@ -45,16 +45,14 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="ScanKey",
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("pk", models.CompositePrimaryKey("device", "client_id", blank=True, editable=False, primary_key=True,
+                                                  serialize=False)),
                 ("device", models.CharField(max_length=80)),
                 ("client_id", models.CharField(max_length=64)),
                 ("scanned_at", models.DateTimeField()),
             ],
             options={
                 "indexes": [models.Index(fields=["scanned_at"], name="scankey_time")],
-                "constraints": [
-                    models.UniqueConstraint(fields=("device", "client_id"), name="unique_scan_key_per_device")
-                ],
             },
         ),
         migrations.RunPython(keys_of_stored_scans, migrations.RunPython.noop),
