@@ -13,7 +13,7 @@ from apps.accounts.models import AuditLog
 from apps.codes.keys import current_key
 from apps.codes.models import HealthCode
 from apps.codes.services import code_for, code_issue_qr
-from apps.venues.models import Alert, PurgeLog, Scan, ScanAggregate, Venue
+from apps.venues.models import Alert, PurgeLog, Scan, ScanAggregate, ScanKey, Venue
 from apps.venues.services import scans_ingest, scans_purge, venue_create, venue_qr_text
 from core import signing
 from core.coderules import Colour
@@ -239,6 +239,7 @@ def test_the_purge_deletes_old_scans_keeps_counts_and_is_logged(
     log = scans_purge(now=now)
     assert (log.deleted, log.retention_days) == (2, 28)
     assert Scan.objects.count() == 1
+    assert ScanKey.objects.count() == 1  # the idempotency keys go with their scans
     aggregates = {(a.colour, a.scans, a.fevers) for a in ScanAggregate.objects.all()}
     assert aggregates == {("green", 1, 0), ("yellow", 1, 1)}
     assert Alert.objects.filter(scan__isnull=True).count() == 2  # alerts outlive their scans
