@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from apps.venues.choices import AlertKind, AlertStatus, Colour, VenueCategory, VenueStatus
@@ -97,10 +98,12 @@ class ScanKey(models.Model):
     pk = models.CompositePrimaryKey("device", "client_id")
     device = models.CharField(max_length=80)  # the device id, or the uploading user / citizen without one
     client_id = models.CharField(max_length=64)
-    scanned_at = models.DateTimeField()  # purged with the scan
+    # Set by the database (nothing to send per key); kept for the retention period after the upload, so even a
+    # late retry of a purged scan is recognised.
+    received_at = models.DateTimeField(db_default=Now())
 
     class Meta:
-        indexes = [models.Index(fields=["scanned_at"], name="scankey_time")]
+        indexes = [models.Index(fields=["received_at"], name="scankey_received")]
 
     def __str__(self) -> str:
         return f"{self.device}/{self.client_id}"

@@ -344,7 +344,7 @@ def scans_store(rows: Sequence[tuple[Any, ...]]) -> list[tuple[int | None, tuple
     if not rows:
         return []
     keys = {(device_key(r[5], r[6], r[0]), r[7]): r for r in rows}
-    claimed = _claim_keys([(device, cid, row[2]) for (device, cid), row in keys.items()])
+    claimed = _claim_keys(list(keys))
     fresh = [row for key, row in keys.items() if key in claimed]
     if not fresh:
         return []
@@ -377,29 +377,28 @@ def _alerting(row: tuple[Any, ...]) -> bool:
     return row[4] in ("red", "yellow") or (row[3] or 0) >= FEVER
 
 
-def _claim_keys_postgresql(cursor: Any, table: str, keys: list[tuple[str, str, dt.datetime]]) -> set[tuple[str, str]]:
+def _claim_keys_postgresql(cursor: Any, table: str, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
     """The usual case (a first upload) is one COPY of the keys; a key already there (a retried batch, or the same
     batch uploaded twice at once) makes that COPY fail on the primary key, and the batch then goes through
     INSERT … ON CONFLICT DO NOTHING RETURNING, which names exactly the keys this batch won."""
     import psycopg
 
     try:
-        with transaction.atomic(), cursor.cursor.copy(f"COPY {table} (device, client_id, scanned_at) FROM STDIN") as copy:
+        with transaction.atomic(), cursor.cursor.copy(f"COPY {table} (device, client_id) FROM STDIN") as copy:
             for key in keys:
                 copy.write_row(key)
-        return {(k[0], k[1]) for k in keys}
+        return set(keys)
     except (IntegrityError, psycopg.errors.UniqueViolation):
         cursor.execute(
-            f"INSERT INTO {table} (device, client_id, scanned_at) "
-            "SELECT * FROM unnest(%s::text[], %s::text[], %s::timestamptz[]) "
+            f"INSERT INTO {table} (device, client_id) SELECT * FROM unnest(%s::text[], %s::text[]) "
             "ON CONFLICT (device, client_id) DO NOTHING RETURNING device, client_id",
-            [[k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys]],
+            [[k[0] for k in keys], [k[1] for k in keys]],
         )
         return set(cursor.fetchall())
 
 
-def _claim_keys(keys: list[tuple[str, str, dt.datetime]]) -> set[tuple[str, str]]:
-    """Insert these (device, client id, time) keys where new; return the (device, client id) pairs inserted."""
+def _claim_keys(keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Insert these (device, client id) keys where new; return the ones inserted."""
     table = ScanKey._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -414,9 +413,9 @@ def _claim_keys(keys: list[tuple[str, str, dt.datetime]]) -> set[tuple[str, str]
                     "device", "client_id"
                 )
             )
-    new = [k for k in keys if (k[0], k[1]) not in taken]
-    insert_ignoring_conflicts(table, ("device", "client_id", "scanned_at"), new, "device, client_id")
-    return {(k[0], k[1]) for k in new}
+    new = [k for k in keys if k not in taken]
+    insert_ignoring_conflicts(table, ("device", "client_id"), new, "device, client_id")
+    return set(new)
 
 
 def _raise_alerts(flagged: list[dict[str, Any]], residence: dict[int, str]) -> int:
@@ -497,7 +496,7 @@ def scans_purge(*, now: dt.datetime | None = None, days: int | None = None) -> P
     deleted_scans = sum(g["n"] for g in grouped)
     partitions.drop_days_before(cutoff)
     old._raw_delete(old.db)
-    keys = ScanKey.objects.filter(scanned_at__lt=cutoff)
+    keys = ScanKey.objects.filter(received_at__lt=cutoff)  # a key outlives its scan by the time it took to arrive
     keys._raw_delete(keys.db)
     log = PurgeLog.objects.create(cutoff=cutoff, deleted=deleted_scans, retention_days=days)
     audit_record(

@@ -1,5 +1,6 @@
 """Scan idempotency moves to ScanKey: one client id per device, whatever the scan's time (also on PostgreSQL)."""
 
+import django.db.models.functions.datetime
 from django.db import migrations, models
 
 # The device a stored scan counts for: its device id, else the user who uploaded it, else the citizen.
@@ -25,8 +26,8 @@ def drop_scan_unique(apps, schema_editor):
 
 def keys_of_stored_scans(apps, schema_editor):
     schema_editor.execute(
-        f"INSERT INTO venues_scankey (device, client_id, scanned_at) "
-        f"SELECT {DEVICE_SQL}, client_id, min(scanned_at) FROM venues_scan GROUP BY {DEVICE_SQL}, client_id"
+        f"INSERT INTO venues_scankey (device, client_id, received_at) "
+        f"SELECT {DEVICE_SQL}, client_id, min(received_at) FROM venues_scan GROUP BY {DEVICE_SQL}, client_id"
     )
 
 
@@ -49,10 +50,10 @@ class Migration(migrations.Migration):
                                                   serialize=False)),
                 ("device", models.CharField(max_length=80)),
                 ("client_id", models.CharField(max_length=64)),
-                ("scanned_at", models.DateTimeField()),
+                ("received_at", models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
             ],
             options={
-                "indexes": [models.Index(fields=["scanned_at"], name="scankey_time")],
+                "indexes": [models.Index(fields=["received_at"], name="scankey_received")],
             },
         ),
         migrations.RunPython(keys_of_stored_scans, migrations.RunPython.noop),
