@@ -187,7 +187,7 @@ def bench_ingest(n_scans: int) -> None:
 
     from apps.accounts.services import user_create
     from apps.people.pii import person_refs
-    from apps.venues.models import Scan, Venue
+    from apps.venues.models import Scan, ScanKey, Venue
     from apps.venues.services import SCAN_COLUMNS, scans_ingest
 
     if connection.vendor != "postgresql":
@@ -248,8 +248,8 @@ def bench_ingest(n_scans: int) -> None:
             for row in raw_rows:
                 copy.write_row(row)
         best_copy = min(best_copy, time.perf_counter() - start)
-        with connection.cursor() as cursor:
-            cursor.execute(f"TRUNCATE {table} CASCADE")
+        with connection.cursor() as cursor:  # the idempotency keys go too, or the next round would store nothing
+            cursor.execute(f"TRUNCATE {table}, {ScanKey._meta.db_table} CASCADE")
         payload = [{k: v for k, v in s.items() if k not in ("venue_pk", "person_pk")} for s in scans]
         refs.forget()
         start = time.perf_counter()

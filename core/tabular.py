@@ -5,10 +5,12 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import openpyxl
+from openpyxl.cell import WriteOnlyCell
 
 
 class TableError(ValueError):
@@ -38,7 +40,34 @@ def _cell(value: object) -> str:
         return str(value.isoformat())[:10]
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return unquote(str(value).strip())
+
+
+# Spreadsheet formula injection (OWASP "CSV Injection"): a cell that starts with one of these is read as a
+# formula by Excel, WPS or LibreOffice, so `=HYPERLINK(...)` in a dispute summary would become a live link.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def neutralise(value: str) -> str:
+    """Prefix a text that a spreadsheet would run as a formula with a single quote (OWASP's rule).
+
+    A text that is just a negative number ("-3.5") is left alone: a spreadsheet reads it as that number.
+    """
+    if value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def unquote(value: str) -> str:
+    """Undo `neutralise` for a cell read back from one of our exports, so an export can be re-imported."""
+    if value.startswith("'") and value[1:2] and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def _safe(value: object) -> object:
+    return neutralise(value) if isinstance(value, str) else value
 
 
 def read_table(data: bytes, filename: str) -> tuple[list[str], Iterator[Row]]:
@@ -83,7 +112,7 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], Iterator[Row]]:
             # A quoted cell may span lines: report the line the record starts on, not the one it ends on.
             start, end = end + 1, reader.line_num
             if any(v.strip() for v in values):
-                yield Row(start, _values(header, values))
+                yield Row(start, _values(header, [unquote(v) for v in values]))
 
     return header, csv_rows()
 
@@ -127,18 +156,27 @@ def remap(row: Row, mapping: Mapping[str, str]) -> dict[str, str]:
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([_safe(h) for h in header])
+    writer.writerows([_safe(v) for v in row] for row in rows)
     # A BOM so that Excel on a Chinese Windows opens UTF-8 correctly.
     return codecs.BOM_UTF8 + out.getvalue().encode()
+
+
+def _xlsx_cell(sheet: object, value: object) -> object:
+    """Text is stored as text (data type `s`), never as a formula, and neutralised like a CSV cell."""
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(sheet, value=neutralise(value))
+    cell.data_type = "s"
+    return cell
 
 
 def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[object]], title: str = "export") -> bytes:
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
-    sheet.append(list(header))
+    sheet.append([_xlsx_cell(sheet, h) for h in header])
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([_xlsx_cell(sheet, v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

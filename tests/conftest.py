@@ -105,6 +105,23 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
+def wait_js() -> Callable[..., None]:
+    """`wait_js(page, "js expression")`: wait until it is truthy. Use it instead of `page.wait_for_function`,
+    which evaluates its predicate with eval() inside the page and so is refused by our Content-Security-Policy
+    (`page.evaluate` goes through the DevTools protocol, which the policy does not govern)."""
+    import time
+
+    def wait(page: Any, expression: str, timeout: float = 15_000) -> None:
+        deadline = time.monotonic() + timeout / 1000
+        while not page.evaluate(expression):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {expression}")
+            page.wait_for_timeout(100)
+
+    return wait
+
+
+@pytest.fixture
 def browser_login(page: Any) -> Callable[[User], Any]:
     def do(user: User) -> Any:
         page.goto("/accounts/login/")

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "apps.common.middleware.SecurityHeadersMiddleware",  # CSP, Permissions-Policy, no-store (see its docstring)
 ]
 
 ROOT_URLCONF = "tongchou.urls"
@@ -176,6 +177,15 @@ TONGCHOU_SCAN_ALERTS = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+# Production is served over HTTPS only (behind a TLS-terminating proxy that sets X-Forwarded-Proto).
+SECURE_SSL_REDIRECT = PRODUCTION and os.environ.get("TONGCHOU_SSL_REDIRECT", "1") == "1"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+SECURE_HSTS_SECONDS = 31_536_000 if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
 LOGGING = {

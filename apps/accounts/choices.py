@@ -146,6 +146,7 @@ class AuditAction(models.TextChoices):
     SCAN_PURGE = "scan_purge", _("Purged old scans")
     KEY_ROTATE = "key_rotate", _("Rotated the code signing key")
     ESCALATE = "escalate", _("Escalated")
+    REFERRAL = "referral", _("Referred a duplicate registration to its district")
 
 # The headquarters and district officers read the recovery track (apps.enterprises).
 ROLE_PERMS[Role.COMMANDER] |= {Perm.ENTERPRISE_VIEW, Perm.ENTERPRISE_EXPORT, Perm.ECONOMY_DASHBOARD}

@@ -25,6 +25,26 @@ class User(AbstractUser):
         return self.locked_until is not None and self.locked_until > timezone.now()
 
 
+class LoginThrottle(models.Model):
+    """Failed sign-ins counted per (username, client address): a stranger's wrong guesses lock only the stranger.
+
+    Keyed by a hash of the typed username (existing or not, so the answers cannot tell which names exist) and the
+    client address; the account itself is never locked by failures (an administrator can set `locked_until`).
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}… {self.failures}"
+
+    @staticmethod
+    def key_for(username: str, address: str) -> str:
+        return hashlib.sha256(f"{username.strip().lower()}\0{address}".encode()).hexdigest()
+
+
 class RoleGrant(models.Model):
     """A role held at an area: the user acts in that role in the area and everything under it."""
 

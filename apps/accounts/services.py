@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from apps.accounts.audit import audit_record
 from apps.accounts.choices import AuditAction
-from apps.accounts.models import ApiToken, RoleGrant, User
+from apps.accounts.models import ApiToken, LoginThrottle, RoleGrant, User
 
 # A hash to check against when the user does not exist, so both paths cost the same time.
 _DUMMY_HASH = make_password("timing-equaliser-password")
@@ -28,29 +28,55 @@ class LoginResult:
     locked_until: dt.datetime | None = None
 
 
+def client_address(request: HttpRequest | None) -> str:
+    """The address failures are counted against (REMOTE_ADDR: the proxy in front must set it to the client's)."""
+    return str(request.META.get("REMOTE_ADDR", "")) if request is not None else ""
+
+
 def login_attempt(*, username: str, password: str, request: HttpRequest | None = None) -> LoginResult:
+    """Check a sign-in. Failures count per (username, client address), for unknown names exactly as for known
+    ones, so a stranger cannot lock a user out of their own address and the answers do not reveal which names
+    exist. Every path checks one password hash, so they also take about the same time."""
+    now = timezone.now()
+    key = LoginThrottle.key_for(username, client_address(request))
+    throttle = LoginThrottle.objects.filter(key=key).first()
     user = User.objects.filter(username=username).first()
-    if user is None:
+    if throttle is not None and throttle.locked_until is not None and throttle.locked_until > now:
         check_password(password, _DUMMY_HASH)
-        return LoginResult(None, "invalid")
-    if user.is_locked():
+        return LoginResult(None, "locked", throttle.locked_until)
+    if user is None or not user.check_password(password):
+        if user is None:
+            check_password(password, _DUMMY_HASH)
+        return _login_failed(key=key, user=user, username=username, now=now, request=request)
+    if user.is_locked():  # locked by an administrator: the right password does not open it either
         return LoginResult(None, "locked", user.locked_until)
-    if not user.check_password(password):
-        # Counted in SQL, so two parallel wrong guesses both count.
-        User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
-        user.refresh_from_db(fields=["failed_logins"])
-        audit_record(actor=None, action=AuditAction.LOGIN_FAILED, obj=user, request=request)
-        if user.failed_logins >= settings.LOCKOUT_THRESHOLD:
-            until = timezone.now() + dt.timedelta(minutes=settings.LOCKOUT_MINUTES)
-            User.objects.filter(pk=user.pk).update(locked_until=until, failed_logins=0)
-            audit_record(actor=None, action=AuditAction.LOCKED_OUT, obj=user, request=request)
-            return LoginResult(None, "locked", until)
-        return LoginResult(None, "invalid")
     if not user.is_active:
         return LoginResult(None, "inactive")
-    User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None, last_login=timezone.now())
+    LoginThrottle.objects.filter(key=key).delete()
+    User.objects.filter(pk=user.pk).update(failed_logins=0, last_login=now)
     audit_record(actor=user, action=AuditAction.LOGIN, obj=user, request=request)
     return LoginResult(user, "ok")
+
+
+def _login_failed(
+    *, key: str, user: User | None, username: str, now: dt.datetime, request: HttpRequest | None
+) -> LoginResult:
+    # Counted in SQL, so two parallel wrong guesses both count.
+    throttle, _ = LoginThrottle.objects.get_or_create(key=key)
+    LoginThrottle.objects.filter(pk=throttle.pk).update(failures=F("failures") + 1, last_failure_at=now)
+    throttle.refresh_from_db(fields=["failures"])
+    target: dict[str, object] = {"obj": user} if user is not None else {
+        "object_type": "accounts.user", "object_repr": username[:150]
+    }
+    if user is not None:
+        User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
+    audit_record(actor=None, action=AuditAction.LOGIN_FAILED, request=request, **target)  # type: ignore[arg-type]
+    if throttle.failures >= settings.LOCKOUT_THRESHOLD:
+        until = now + dt.timedelta(minutes=settings.LOCKOUT_MINUTES)
+        LoginThrottle.objects.filter(pk=throttle.pk).update(locked_until=until, failures=0)
+        audit_record(actor=None, action=AuditAction.LOCKED_OUT, request=request, **target)  # type: ignore[arg-type]
+        return LoginResult(None, "locked", until)
+    return LoginResult(None, "invalid")
 
 
 def token_issue(*, user: User, name: str, days: int | None = 90, request: HttpRequest | None = None) -> str:
@@ -67,8 +93,8 @@ def token_user(*, key: str) -> User | None:
         .filter(key_hash=ApiToken.hash_key(key), revoked=False, user__is_active=True)
         .first()
     )
-    if token is None or (token.expires_at and token.expires_at <= timezone.now()):
-        return None
+    if token is None or (token.expires_at and token.expires_at <= timezone.now()) or token.user.is_locked():
+        return None  # a locked account's tokens stop working while it is locked
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -123,10 +123,15 @@ class CaseEvent(models.Model):
 
 
 class LabBatch(models.Model):
-    """One upload of lab results (CSV or API). `client_batch_id` makes a retried upload a no-op."""
+    """One upload of lab results (CSV or API). `client_batch_id` makes a retried upload a no-op.
+
+    The key is the uploader's own (another user's same key is another batch); `payload_digest` tells a retry
+    from a key reused with other results (409).
+    """
 
     lab = models.CharField(_("lab"), max_length=120)
-    client_batch_id = models.CharField(max_length=64, unique=True)
+    client_batch_id = models.CharField(max_length=64)
+    payload_digest = models.CharField(max_length=64, blank=True, default="")
     filename = models.CharField(max_length=255, blank=True)
     uploaded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -139,6 +144,9 @@ class LabBatch(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["uploaded_by", "client_batch_id"], name="unique_lab_batch_per_uploader")
+        ]
 
     def __str__(self) -> str:
         return f"{self.lab} {self.client_batch_id}"

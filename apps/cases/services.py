@@ -43,6 +43,7 @@ from apps.cases.models import (
 )
 from apps.common.bulk import insert_ignoring_conflicts
 from apps.common.errors import Conflict, Forbidden, ValidationFailed
+from apps.common.idempotency import payload_digest, replay_or_conflict
 from apps.people import pii
 from apps.people.models import Person
 from core import clusters as core_clusters
@@ -367,17 +368,25 @@ def labs_import(
     request: HttpRequest | None = None,
 ) -> LabBatch:
     """Import lab results: `rows` are (line number, values). Idempotent twice over: a repeated
-    `client_batch_id` returns the first batch, and a sample already stored (lab + sample id) is skipped.
+    `client_batch_id` of the same uploader with the same results returns the first batch (the same key with
+    other results is a 409 `idempotency_conflict`), and a sample already stored (lab + sample id) is skipped.
     Every positive result opens or updates its person's case; good rows are kept, bad rows reported."""
     if not lab.strip() or len(lab.strip()) > 120:
         raise ValidationFailed("lab_required", "name the lab (at most 120 characters)")
     if not client_batch_id or len(client_batch_id) > 64:
         raise ValidationFailed("invalid_batch_id", "client_batch_id is required, at most 64 characters")
-    existing = LabBatch.objects.filter(client_batch_id=client_batch_id).first()
+    digest = payload_digest({"lab": lab.strip(), "rows": [values for _, values in rows]})
+    # The key is the uploader's own: another user's batch with the same key never answers for this one.
+    existing = LabBatch.objects.filter(uploaded_by=actor, client_batch_id=client_batch_id).first()
     if existing is not None:
+        replay_or_conflict(existing.payload_digest, digest, field="client_batch_id")
         return existing
     batch = LabBatch.objects.create(
-        lab=lab.strip(), client_batch_id=client_batch_id, filename=filename, uploaded_by=actor
+        lab=lab.strip(),
+        client_batch_id=client_batch_id,
+        payload_digest=digest,
+        filename=filename,
+        uploaded_by=actor,
     )
     keys = {
         pii.doc_key(str(r.get("doc_type") or "resident_id"), str(r.get("doc_number") or "").strip().upper())

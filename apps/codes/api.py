@@ -11,6 +11,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from apps.accounts.choices import Perm
+from apps.accounts.models import User
 from apps.accounts.scoping import has_perm_anywhere
 from apps.codes import selectors, services
 from apps.codes.keys import public_keys, public_keys_document
@@ -262,9 +263,13 @@ def overrides(request: HttpRequest, status: str = "") -> Any:
 
 @router.post("/overrides", response={201: OverrideOut})
 def override_request(request: HttpRequest, body: OverrideIn) -> Status:
-    person = Person.objects.filter(pk=body.person_id).first()
+    user: User = request.user  # type: ignore[assignment]
+    if not has_perm_anywhere(user, Perm.CODE_OVERRIDE):
+        raise Forbidden("forbidden", "you may not override codes")
+    # Looked up within the jurisdiction: another district's person and a missing one get the same answer.
+    person = Person.objects.visible_to(user, Perm.CODE_OVERRIDE).filter(pk=body.person_id).first()
     if person is None:
-        raise NotFound("not_found", "no such person")
+        raise NotFound("not_found", "no such person in your jurisdiction")
     o = services.override_request(
         actor=request.user,  # type: ignore[arg-type]
         person=person,

@@ -200,7 +200,9 @@ class Commitment(models.Model):
     employees_from_outside = models.PositiveIntegerField(_("of whom from outside the city"), default=0)
     measures = models.JSONField(_("protective measures"), default=list)
     text = models.TextField(_("commitment"))
-    client_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # The filer's own idempotency key (a phone retrying); the digest tells a retry from a reused key (409).
+    client_id = models.CharField(max_length=64, null=True, blank=True)
+    payload_digest = models.CharField(max_length=64, blank=True, default="")
     # When the commitment's status took effect: at filing when the planned date has come, else at the start of
     # the planned date. Empty while it waits.
     opened_at = models.DateTimeField(_("in effect from"), null=True, blank=True)
@@ -212,6 +214,9 @@ class Commitment(models.Model):
             models.Index(
                 fields=["planned_date"], condition=Q(opened_at__isnull=True), name="commitment_waiting"
             ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["filed_by", "client_id"], name="unique_commitment_per_filer")
         ]
 
     def __str__(self) -> str:

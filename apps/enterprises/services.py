@@ -17,6 +17,7 @@ from apps.accounts.choices import AuditAction, Perm, Role
 from apps.accounts.models import RoleGrant, User
 from apps.accounts.scoping import has_perm_anywhere, has_perm_at
 from apps.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from apps.common.idempotency import payload_digest, replay_or_conflict
 from apps.enterprises import aggregates
 from apps.enterprises.choices import (
     DEFAULT_GUIDELINE,
@@ -517,11 +518,14 @@ def commitment_file(
     """File a resumption commitment for the actor's own enterprise. Accepted at once; it sets the status."""
     enterprise = enterprise_of(actor)
     client_id = str(data.get("client_id") or "").strip() or None
+    digest = payload_digest({k: v for k, v in data.items() if k != "client_id"})
     if client_id:
-        earlier = Commitment.objects.filter(client_id=client_id).first()
+        # The key is the filer's own: another user's filing with the same key never answers for this one.
+        earlier = Commitment.objects.filter(filed_by=actor, client_id=client_id).first()
         if earlier is not None:
             if earlier.enterprise_id != enterprise.pk:
-                raise Conflict("client_id_taken", "this client id belongs to another filing")
+                raise Conflict("idempotency_conflict", "this client id belongs to another filing")
+            replay_or_conflict(earlier.payload_digest, digest)
             return earlier  # a retried submission from a phone with a bad connection
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     errors: list[dict[str, Any]] = []
@@ -577,6 +581,7 @@ def commitment_file(
         measures=sorted(set(measures)),
         text=text[:5000],
         client_id=client_id,
+        payload_digest=digest,
     )
     capacity = data.get("capacity_used")
     if opens_now:

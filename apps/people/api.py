@@ -94,8 +94,31 @@ class ImportOut(Schema):
     total_rows: int
     created_rows: int
     existing_rows: int
+    elsewhere_rows: int  # registered in another jurisdiction: counted, not named, referred to that district
     error_rows: int
     errors: list[dict[str, Any]]
+
+
+class DuplicateReferralOut(Schema):
+    id: int
+    person_id: int
+    area_code: str
+    claimed_area_code: str | None
+    referred_by: str | None
+    source: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_area_code(obj: Any) -> str:
+        return str(obj.area_id)
+
+    @staticmethod
+    def resolve_claimed_area_code(obj: Any) -> str | None:
+        return obj.claimed_area_id
+
+    @staticmethod
+    def resolve_referred_by(obj: Any) -> str | None:
+        return obj.referred_by.username if obj.referred_by else None
 
 
 class MergeIn(Schema):
@@ -115,6 +138,12 @@ def person_list(request: HttpRequest, q: str = "", area: str = "", page: int = 1
     """Search persons in your jurisdiction: `q` is an exact ID or document number, a phone, an area code or a
     full name (personal data is encrypted, so matching is exact)."""
     return paginate(selectors.persons_list(user=request.user, query=q, area=area), page, page_size)  # type: ignore[arg-type]
+
+
+@router.get("/referrals", response=Page[DuplicateReferralOut])
+def referral_list(request: HttpRequest, page: int = 1, page_size: int = 50) -> Any:
+    """Registrations attempted elsewhere of persons of your jurisdiction (the other side learnt no id)."""
+    return paginate(selectors.referrals_list(user=request.user), page, page_size)  # type: ignore[arg-type]
 
 
 @router.post("", response={201: PersonOut})

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DocType(models.TextChoices):
@@ -37,3 +38,11 @@ class MergeReason(models.TextChoices):
     NAME_BIRTH = "name_birth", _("Same name and birth date")
     NAME_PHONE = "name_phone", _("Same name and phone")
     SAME_DOCUMENT = "same_document", _("Same document number")
+
+
+class ReferralSource(models.TextChoices):
+    """How a registration of a person already registered elsewhere reached us."""
+
+    API = "api", pgettext_lazy("referral source", "API")
+    FORM = "form", pgettext_lazy("referral source", "Form")
+    IMPORT = "import", pgettext_lazy("referral source", "Import")

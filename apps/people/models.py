@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 from apps.accounts.scoping import area_q
-from apps.people.choices import DocType, MergeReason, MergeStatus, Relation, Sex
+from apps.people.choices import DocType, MergeReason, MergeStatus, ReferralSource, Relation, Sex
 
 
 class Household(models.Model):
@@ -105,6 +106,8 @@ class ImportBatch(models.Model):
     total_rows = models.PositiveIntegerField(default=0)
     created_rows = models.PositiveIntegerField(default=0)
     existing_rows = models.PositiveIntegerField(default=0)
+    # Already registered in another jurisdiction: counted, never named; each is referred to its district.
+    elsewhere_rows = models.PositiveIntegerField(default=0)
     error_rows = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list)
 
@@ -113,3 +116,26 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.filename}"
+
+
+class DuplicateReferral(models.Model):
+    """Someone outside the person's jurisdiction tried to register an already registered person.
+
+    The caller learns only that the person is registered elsewhere (no id, no district); the district that owns
+    the person sees the referral and decides (a move of residence, a mistake, a fraud).
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="referrals")
+    area = models.ForeignKey("geo.Area", on_delete=models.PROTECT, related_name="+")  # the owner's, when referred
+    claimed_area = models.ForeignKey("geo.Area", null=True, on_delete=models.PROTECT, related_name="+")
+    referred_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    source = models.CharField(max_length=8, choices=ReferralSource.choices)
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["area", "created_at"], name="referral_area_time")]
+
+    def __str__(self) -> str:
+        return f"referral of {self.person_id} by {self.referred_by_id}"

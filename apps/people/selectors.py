@@ -12,7 +12,7 @@ from apps.accounts.scoping import area_q
 from apps.common.errors import NotFound
 from apps.people import pii
 from apps.people.choices import DocType, MergeStatus
-from apps.people.models import ImportBatch, MergeCandidate, Person
+from apps.people.models import DuplicateReferral, ImportBatch, MergeCandidate, Person
 from core import idnum
 from core.geocodes import AreaCodeError, scope_prefix
 from core.persons import PHONE_CN, PHONE_INTL, normalise_phone
@@ -84,3 +84,10 @@ def merge_candidates_open(*, user: User) -> QuerySet[MergeCandidate]:
 
 def import_batches(*, user: User) -> QuerySet[ImportBatch]:
     return ImportBatch.objects.filter(uploaded_by=user)
+
+
+def referrals_list(*, user: User) -> QuerySet[DuplicateReferral]:
+    """Duplicate registrations referred to the user's jurisdiction (by the person's residence when referred)."""
+    return DuplicateReferral.objects.filter(area_q(user, Perm.PERSON_VIEW)).select_related(
+        "referred_by"
+    )

@@ -18,13 +18,13 @@ from django.utils import timezone
 from apps.accounts.audit import audit_record
 from apps.accounts.choices import AuditAction, Perm
 from apps.accounts.models import User
-from apps.accounts.scoping import has_perm_at
+from apps.accounts.scoping import area_q, has_perm_at
 from apps.common.bulk import insert_ignoring_conflicts
 from apps.common.errors import Conflict, Forbidden, ValidationFailed
 from apps.geo.selectors import all_area_codes
 from apps.people import pii
-from apps.people.choices import MergeReason, MergeStatus
-from apps.people.models import Household, ImportBatch, MergeCandidate, Person
+from apps.people.choices import MergeReason, MergeStatus, ReferralSource
+from apps.people.models import DuplicateReferral, Household, ImportBatch, MergeCandidate, Person
 from core import tabular
 from core.masking import mask_id_number, mask_name, mask_phone
 from core.persons import CleanPerson, FieldError, clean_person
@@ -100,14 +100,58 @@ def _validate(data: Mapping[str, str], area_codes: set[str] | None = None) -> Cl
     return result
 
 
+class _RegisteredElsewhere(Exception):
+    def __init__(self, person: Person, claimed_area: str) -> None:
+        self.person, self.claimed_area = person, claimed_area
+
+
+def person_create(
+    *, actor: User, data: Mapping[str, str], request: HttpRequest | None = None, source: str = ReferralSource.API
+) -> Person:
+    """Register a person. A person already registered in another jurisdiction is neither named nor numbered to
+    the caller (no existence oracle across districts): the answer says only "registered elsewhere", and the
+    owning district gets a referral."""
+    try:
+        return _person_create(actor=actor, data=data, request=request)
+    except _RegisteredElsewhere as exc:
+        duplicates_refer(actor=actor, persons=[(exc.person, exc.claimed_area)], source=source, request=request)
+        raise Conflict(
+            "duplicate_elsewhere",
+            "this person is already registered in another jurisdiction; that district has been notified",
+            [{"field": "doc_number", "message": "registered in another jurisdiction"}],
+        ) from None
+
+
+def duplicates_refer(
+    *,
+    actor: User,
+    persons: list[tuple[Person, str]],
+    source: str,
+    batch: ImportBatch | None = None,
+    request: HttpRequest | None = None,
+) -> int:
+    """Refer registration attempts of already registered persons to the district that owns them (and audit it)."""
+    now = timezone.now()
+    DuplicateReferral.objects.bulk_create(
+        DuplicateReferral(person=p, area_id=p.area_id, claimed_area_id=claimed or None, referred_by=actor,
+                          source=source, batch=batch, created_at=now)
+        for p, claimed in persons
+    )
+    for p, _claimed in persons[:1000]:
+        audit_record(actor=actor, action=AuditAction.REFERRAL, obj=p, reason=str(source), request=request)
+    return len(persons)
+
+
 @transaction.atomic
-def person_create(*, actor: User, data: Mapping[str, str], request: HttpRequest | None = None) -> Person:
+def _person_create(*, actor: User, data: Mapping[str, str], request: HttpRequest | None = None) -> Person:
     clean = _validate(data)
     if not has_perm_at(actor, Perm.PERSON_CHANGE, clean.area_code):
         raise Forbidden("outside_jurisdiction", "the residence lies outside your jurisdiction")
     columns = person_columns(clean, timezone.now())
     existing = Person.objects.filter(dedup_key=columns["dedup_key"]).first()
     if existing is not None:
+        if not has_perm_at(actor, Perm.PERSON_VIEW, existing.area_id):
+            raise _RegisteredElsewhere(existing, clean.area_code)
         raise Conflict("duplicate_person", "this person is already registered", [{"person_id": existing.pk}])
     household = _household_for(clean.household_ref, clean.area_code)
     try:
@@ -246,16 +290,35 @@ def persons_import(
                                "message": f"the same person is already on line {seen[cols['dedup_key']]}"})
             seen.setdefault(cols["dedup_key"], line)
         created = persons_bulk_insert(stored, households=[c.household_ref for _, c in good])
+        elsewhere = _registered_elsewhere(actor, seen, now) if created < len(seen) else []
         batch.created_rows = created
-        batch.existing_rows = len(seen) - created
+        batch.existing_rows = len(seen) - created - len(elsewhere)
+        batch.elsewhere_rows = len(elsewhere)
         batch.error_rows = len({e["line"] for e in errors})
         batch.errors = sorted(errors, key=lambda e: e["line"])
         batch.save()
+        if elsewhere:
+            claimed = {cols["dedup_key"]: cols["area_id"] for cols in stored}
+            duplicates_refer(actor=actor, persons=[(p, claimed.get(p.dedup_key, "")) for p in elsewhere],
+                             source=ReferralSource.IMPORT, batch=batch, request=request)
         audit_record(actor=actor, action=AuditAction.IMPORT, obj=batch, object_repr=filename[:200],
-                     after={"created": created, "existing": batch.existing_rows, "errors": batch.error_rows},
+                     after={"created": created, "existing": batch.existing_rows, "elsewhere": batch.elsewhere_rows,
+                            "errors": batch.error_rows},
                      request=request)
         merge_candidates_find(person_ids=_created_ids(list(seen), now))
     return batch
+
+
+def _registered_elsewhere(actor: User, seen: Mapping[str, int], now: dt.datetime) -> list[Person]:
+    """The persons of the file that were registered before this import, outside the actor's jurisdiction."""
+    keys = list(seen)
+    visible = area_q(actor, Perm.PERSON_VIEW)
+    out: list[Person] = []
+    for start in range(0, len(keys), 5000):
+        out += Person.objects.filter(dedup_key__in=keys[start : start + 5000]).exclude(created_at=now).exclude(
+            visible
+        ).only("pk", "area_id", "dedup_key")
+    return out
 
 
 def _created_ids(keys: list[str], now: dt.datetime) -> list[int]:

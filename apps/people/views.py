@@ -15,6 +15,7 @@ from apps.common.errors import NotFound, ServiceError, ValidationFailed
 from apps.common.messages import shown
 from apps.common.views import error_page, int_param, page_number
 from apps.people import selectors, services
+from apps.people.choices import ReferralSource
 from apps.people.exports import persons_export
 from apps.people.forms import ImportForm, PersonForm
 from apps.people.history import person_history
@@ -84,7 +85,9 @@ def person_new(request: HttpRequest) -> HttpResponse:
     errors: list[dict[str, str]] = []
     if request.method == "POST" and form.is_valid():
         try:
-            person = services.person_create(actor=request.user, data=form.cleaned_data, request=request)  # type: ignore[arg-type]
+            person = services.person_create(
+                actor=request.user, data=form.cleaned_data, request=request, source=ReferralSource.FORM  # type: ignore[arg-type]
+            )  # type: ignore[arg-type]
         except ServiceError as exc:
             errors = exc.details or [{"field": "", "message": exc.message}]
         else:

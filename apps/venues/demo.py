@@ -19,15 +19,13 @@ from django.utils import timezone
 
 from apps.codes.models import HealthCode
 from apps.codes.services import codes_recompute
-from apps.common.bulk import insert_ignoring_conflicts
 from apps.demo.generator import DemoContext
 from apps.geo.models import Area
 from apps.people.models import Person
-from apps.venues import partitions
 from apps.venues.alerting import fever_threshold
 from apps.venues.choices import VenueCategory, VenueStatus
 from apps.venues.models import Scan, Venue
-from apps.venues.services import SCAN_COLUMNS, _raise_alerts
+from apps.venues.services import _raise_alerts, scans_store
 
 NAME = "venues"
 DAYS = 3
@@ -159,9 +157,7 @@ def run(ctx: DemoContext) -> dict[str, Any]:
     with transaction.atomic():
         inserted = 0
         for start in range(0, len(rows), 20_000):
-            inserted += insert_ignoring_conflicts(
-                Scan._meta.db_table, SCAN_COLUMNS, rows[start : start + 20_000], partitions.conflict_target()
-            )
+            inserted += len(scans_store(rows[start : start + 20_000]))
         # Alerts from what is stored (a re-run finds its scans and their alerts already there).
         area_of = {v.pk: v.area_id for venues in by_area.values() for v in venues}
         fever = fever_threshold()
@@ -174,10 +170,11 @@ def run(ctx: DemoContext) -> dict[str, Any]:
                 "temperature": temp,
                 "colour": colour,
                 "client_id": cid,
+                "scan_id": scan_id,
             }
-            for pid, vid, at, temp, colour, cid in Scan.objects.filter(device_id="demo")
+            for pid, vid, at, temp, colour, cid, scan_id in Scan.objects.filter(device_id="demo")
             .filter(Q(colour__in=["red", "yellow"]) | Q(temperature__gte=fever))
-            .values_list("person_id", "venue_id", "scanned_at", "temperature", "colour", "client_id")
+            .values_list("person_id", "venue_id", "scanned_at", "temperature", "colour", "client_id", "pk")
         ]
         alerts = 0
         for start in range(0, len(flagged), 2000):

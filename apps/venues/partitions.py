@@ -5,9 +5,10 @@ zone (``venues_scan_YYYYMMDD``) and a DEFAULT partition for anything outside the
 for want of a partition. The scheduler creates the coming days ahead; the purge drops whole days instead of
 deleting rows. SQLite keeps one plain table: these functions do nothing there.
 
-PostgreSQL requires the partition key in every unique constraint: the primary key is (id, scanned_at) and the
-idempotency key is (client_id, scanned_at) — a retried batch repeats both. A foreign key to a partitioned table
-would need the partition key too, so ``Alert.scan`` is a plain column (alerts keep their own copy of the scan).
+PostgreSQL requires the partition key in every unique constraint: the primary key is (id, scanned_at), and the
+idempotency key (one client id per device, whatever the time) lives in the plain table ``venues_scankey``
+(``ScanKey``). A foreign key to a partitioned table would need the partition key too, so ``Alert.scan`` is a
+plain column (alerts keep their own copy of the scan).
 """
 
 from __future__ import annotations
@@ -27,11 +28,6 @@ _NAME = re.compile(rf"^{TABLE}_(\d{{8}})$")
 
 def enabled() -> bool:
     return connection.vendor == "postgresql"
-
-
-def conflict_target() -> str:
-    """The ON CONFLICT target that makes a scan idempotent on this database."""
-    return "client_id, scanned_at" if enabled() else "client_id"
 
 
 def _bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:

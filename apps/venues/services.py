@@ -28,7 +28,7 @@ from apps.people.pii import person_refs
 from apps.venues import partitions
 from apps.venues.alerting import fever_threshold, scan_alert_kinds_for
 from apps.venues.choices import AlertStatus, ScanRejection, VenueCategory, VenueStatus
-from apps.venues.models import Alert, PurgeLog, Scan, ScanAggregate, Venue
+from apps.venues.models import Alert, PurgeLog, Scan, ScanAggregate, ScanKey, Venue
 from core import signing
 
 MIN_TEMPERATURE, MAX_TEMPERATURE = Decimal("34.0"), Decimal("43.0")
@@ -262,13 +262,11 @@ def scans_ingest(
         )
     known = _existing_persons(person_ids)
     rows = []
-    kept = []
     operator_id = actor.pk if citizen_person_id is None and actor.is_authenticated else None
     for index, s in staged:
         if s["person_id"] not in known:
             _reject(out, index, s["client_id"], ScanRejection.UNKNOWN_PERSON)
             continue
-        kept.append(s)
         rows.append(
             (
                 s["person_id"],
@@ -282,11 +280,15 @@ def scans_ingest(
                 now,
             )
         )
+    by_client = {s["client_id"]: s for _, s in staged}
     with transaction.atomic():
-        inserted = _insert_scans(rows)
-        out.accepted = inserted
-        out.duplicates += len(rows) - inserted
         fever = fever_threshold()  # the code rules' threshold: one setting for both
+        stored = scans_store(rows, fever)
+        out.accepted = len(stored)
+        out.duplicates += len(rows) - len(stored)
+        # Alerts and codes follow only what this batch stored: a retry whose client id is already taken (even
+        # with another person or time in it) stores nothing and so raises nothing.
+        kept = [{**by_client[row[7]], "scan_id": scan_id} for scan_id, row in stored]
         flagged = [s for s in kept if s["colour"] in ("red", "yellow") or (s["temperature"] or 0) >= fever]
         if flagged:
             out.alerts = _raise_alerts(flagged, known, fever)
@@ -326,51 +328,111 @@ def _existing_persons(ids: set[int]) -> dict[int, str]:
     return out
 
 
-def _insert_scans(rows: list[tuple[Any, ...]]) -> int:
-    """Insert scans whose client id is new. On PostgreSQL the usual case (a first upload) is one COPY straight
-    into the table after one indexed look-up of the batch's ids; a concurrent duplicate upload makes that COPY
-    fail on the unique client id, and the batch then goes through the staging table, which skips conflicts."""
-    if connection.vendor != "postgresql" or not rows:
-        return insert_ignoring_conflicts(Scan._meta.db_table, SCAN_COLUMNS, rows, partitions.conflict_target())
+def device_key(device_id: str, operator_id: int | None, person_id: int) -> str:
+    """Whose client ids a scan's id is unique among: its device, else the uploading user, else the citizen."""
+    if device_id:
+        return device_id
+    return f"user:{operator_id}" if operator_id is not None else f"person:{person_id}"
+
+
+def scans_store(
+    rows: Sequence[tuple[Any, ...]], fever: Decimal | None = None
+) -> list[tuple[int | None, tuple[Any, ...]]]:
+    """Store the scans (rows of SCAN_COLUMNS) whose (device, client id) key is new; return them with their ids
+    (on PostgreSQL only the alerting scans' ids are known; the others' are None).
+
+    The keys are claimed first in ScanKey (one unique index, not partitioned): a row whose key another batch
+    holds, whatever its time or payload, is not stored. Call inside a transaction.
+    """
+    if not rows:
+        return []
+    keys = {(device_key(r[5], r[6], r[0]), r[7]): r for r in rows}
+    claimed = _claim_keys(list(keys))
+    fresh = [row for key, row in keys.items() if key in claimed]
+    if not fresh:
+        return []
+    if connection.vendor != "postgresql":
+        objs = Scan.objects.bulk_create([Scan(**dict(zip(SCAN_COLUMNS, row, strict=True))) for row in fresh])
+        return [(obj.pk, row) for obj, row in zip(objs, fresh, strict=True)]
+    table, cols = Scan._meta.db_table, ", ".join(SCAN_COLUMNS)
+    fever = fever_threshold() if fever is None else fever
+    alerting = [row for row in fresh if _alerting(row, fever)]
+    quiet = [row for row in fresh if not _alerting(row, fever)]
+    stored: list[tuple[int | None, tuple[Any, ...]]] = [(None, row) for row in quiet]
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+            for row in quiet:
+                copy.write_row(row)
+        if alerting:
+            # The few scans that raise an alert get their ids drawn ahead, so their alerts can name them.
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(alerting)]
+            )
+            ids = [i for (i,) in cursor.fetchall()]
+            with cursor.cursor.copy(f"COPY {table} (id, {cols}) FROM STDIN") as copy:
+                for scan_id, row in zip(ids, alerting, strict=True):
+                    copy.write_row((scan_id, *row))
+            stored += list(zip(ids, alerting, strict=True))
+    return stored
+
+
+def _alerting(row: tuple[Any, ...], fever: Decimal) -> bool:
+    """A scan row (SCAN_COLUMNS) that may raise an alert: a red or yellow code, or a fever."""
+    return row[4] in ("red", "yellow") or (row[3] or 0) >= fever
+
+
+def _claim_keys_postgresql(cursor: Any, table: str, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The usual case (a first upload) is one COPY of the keys; a key already there (a retried batch, or the same
+    batch uploaded twice at once) makes that COPY fail on the primary key, and the batch then goes through
+    INSERT … ON CONFLICT DO NOTHING RETURNING, which names exactly the keys this batch won."""
     import psycopg
 
-    table, cols = Scan._meta.db_table, ", ".join(SCAN_COLUMNS)
-    with connection.cursor() as cursor:
-        # Bounded by the batch's times, so PostgreSQL looks only in the partitions of those days.
-        times = [r[2] for r in rows]
+    try:
+        with transaction.atomic(), cursor.cursor.copy(f"COPY {table} (device, client_id) FROM STDIN") as copy:
+            for key in keys:
+                copy.write_row(key)
+        return set(keys)
+    except (IntegrityError, psycopg.errors.UniqueViolation):
         cursor.execute(
-            f"SELECT client_id FROM {table} WHERE client_id = ANY(%s) AND scanned_at BETWEEN %s AND %s",
-            [[r[7] for r in rows], min(times), max(times)],
+            f"INSERT INTO {table} (device, client_id) SELECT * FROM unnest(%s::text[], %s::text[]) "
+            "ON CONFLICT (device, client_id) DO NOTHING RETURNING device, client_id",
+            [[k[0] for k in keys], [k[1] for k in keys]],
         )
-        seen = {cid for (cid,) in cursor.fetchall()}
-        fresh = [r for r in rows if r[7] not in seen]
-        if not fresh:
-            return 0
-        try:
-            with transaction.atomic(), cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for row in fresh:
-                    copy.write_row(row)
-        except (IntegrityError, psycopg.errors.UniqueViolation):
-            return insert_ignoring_conflicts(table, SCAN_COLUMNS, fresh, partitions.conflict_target())
-    return len(fresh)
+        return set(cursor.fetchall())
+
+
+def _claim_keys(keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Insert these (device, client id) keys where new; return the ones inserted."""
+    table = ScanKey._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            return _claim_keys_postgresql(cursor, table, keys)
+    # SQLite: one writer at a time, so the keys not there before the insert are the ones this batch stored.
+    taken: set[tuple[str, str]] = set()
+    for device in {k[0] for k in keys}:
+        ids = [k[1] for k in keys if k[0] == device]
+        for start in range(0, len(ids), 5000):
+            taken.update(
+                ScanKey.objects.filter(device=device, client_id__in=ids[start : start + 5000]).values_list(
+                    "device", "client_id"
+                )
+            )
+    new = [k for k in keys if k not in taken]
+    insert_ignoring_conflicts(table, ("device", "client_id"), new, "device, client_id")
+    return set(new)
 
 
 def _raise_alerts(flagged: list[dict[str, Any]], residence: dict[int, str], fever: Decimal) -> int:
-    """One alert per scan and kind that needs action (apps.venues.alerting); a re-uploaded scan finds its
-    alert already there."""
-    times = [s["scanned_at"] for s in flagged]
-    scan_ids = dict(
-        Scan.objects.filter(  # bounded in time: PostgreSQL looks only in those days' partitions
-            client_id__in=[s["client_id"] for s in flagged], scanned_at__range=(min(times), max(times))
-        ).values_list("client_id", "pk")
-    )
+    """One alert per stored scan (``scan_id`` in each) and kind that needs action (apps.venues.alerting); a re-run
+    finds its alert already there."""
+    scan_ids = {s["scan_id"] for s in flagged}
     alerts = []
     for s, kinds in zip(flagged, scan_alert_kinds_for(flagged, residence, fever=fever), strict=True):
         for kind in kinds:
             alerts.append(
                 Alert(
                     kind=kind,
-                    scan_id=scan_ids.get(s["client_id"]),
+                    scan_id=s["scan_id"],
                     person_id=s["person_id"],
                     venue_id=s["venue_id"],
                     venue_area_id=s["venue_area"],
@@ -380,9 +442,9 @@ def _raise_alerts(flagged: list[dict[str, Any]], residence: dict[int, str], feve
                     colour=s["colour"],
                 )
             )
-    before = Alert.objects.filter(scan_id__in=scan_ids.values()).count()
+    before = Alert.objects.filter(scan_id__in=scan_ids).count()
     Alert.objects.bulk_create(alerts, ignore_conflicts=True)
-    return Alert.objects.filter(scan_id__in=scan_ids.values()).count() - before
+    return Alert.objects.filter(scan_id__in=scan_ids).count() - before
 
 
 @transaction.atomic
@@ -432,6 +494,8 @@ def scans_purge(*, now: dt.datetime | None = None, days: int | None = None) -> P
     deleted_scans = sum(g["n"] for g in grouped)
     partitions.drop_days_before(cutoff)
     old._raw_delete(old.db)
+    keys = ScanKey.objects.filter(received_at__lt=cutoff)  # a key outlives its scan by the time it took to arrive
+    keys._raw_delete(keys.db)
     log = PurgeLog.objects.create(cutoff=cutoff, deleted=deleted_scans, retention_days=days)
     audit_record(
         actor=None,

@@ -31,18 +31,78 @@ def test_pages_need_a_session(city):
     assert "/accounts/login/" in response["Location"]
 
 
-def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(officer_a, settings):
-    client = Client()
+def test_five_wrong_passwords_lock_that_address_even_against_the_right_one(officer_a, settings):
+    client = Client(REMOTE_ADDR="203.0.113.7")
     for _ in range(settings.LOCKOUT_THRESHOLD):
         response = client.post("/accounts/login/", {"username": "officer_a", "password": "wrong-password"})
         assert response.status_code == 401
-    officer_a.refresh_from_db()
-    assert officer_a.locked_until is not None
     response = client.post("/accounts/login/", {"username": "officer_a", "password": TEST_PASSWORD})
     assert response.status_code == 401  # the form again with the lock message, not a redirect
     assert client.get("/persons/").status_code == 302
     assert AuditLog.objects.filter(action="login_failed").count() == settings.LOCKOUT_THRESHOLD
     assert AuditLog.objects.filter(action="locked_out").count() == 1
+
+
+def test_a_strangers_wrong_passwords_do_not_lock_the_user_out_of_their_own_address(officer_a, settings):
+    stranger = Client(REMOTE_ADDR="198.51.100.9")
+    for _ in range(settings.LOCKOUT_THRESHOLD + 2):
+        stranger.post("/accounts/login/", {"username": "officer_a", "password": "wrong-password"})
+    at_home = Client(REMOTE_ADDR="192.0.2.10")
+    assert at_home.post("/accounts/login/", {"username": "officer_a", "password": TEST_PASSWORD}).status_code == 302
+    token = Client(REMOTE_ADDR="192.0.2.10").post(
+        "/api/auth/token", {"username": "officer_a", "password": TEST_PASSWORD, "name": "phone"},
+        content_type="application/json",
+    )
+    assert token.status_code == 200
+    officer_a.refresh_from_db()
+    assert not officer_a.is_locked()
+
+
+@pytest.mark.parametrize("url", ["/accounts/login/", "/api/auth/token"])
+def test_unknown_and_known_usernames_get_the_same_answers(officer_a, settings, url):
+    def answers(username: str) -> list[tuple[int, str]]:
+        client = Client(REMOTE_ADDR="198.51.100.20")
+        out = []
+        for _ in range(settings.LOCKOUT_THRESHOLD + 1):
+            if url.startswith("/api/"):
+                r = client.post(url, {"username": username, "password": "wrong", "name": "x"},
+                                content_type="application/json")
+                out.append((r.status_code, r.json()["code"]))
+            else:
+                r = client.post(url, {"username": username, "password": "wrong"})
+                text = r.content.decode()
+                out.append((r.status_code, "locked" if "lock" in text.lower() or "锁定" in text else "invalid"))
+        return out
+
+    known, unknown = answers("officer_a"), answers("nobody_by_that_name")
+    assert known == unknown
+    assert known[0][1].startswith("invalid") and known[-1][1] == "locked"  # unknown names are throttled too, so the lock does not reveal them
+
+
+def test_both_paths_check_one_password_hash(officer_a, monkeypatch):
+    from apps.accounts import services
+
+    calls = []
+    real = services.check_password
+    monkeypatch.setattr(services, "check_password", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr(User, "check_password", lambda self, raw: calls.append(1) or False)
+    for name in ("officer_a", "nobody_by_that_name"):
+        calls.clear()
+        services.login_attempt(username=name, password="wrong")
+        assert len(calls) == 1, name
+
+
+def test_a_locked_accounts_tokens_stop_working_while_it_is_locked(officer_a, api_of):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    client = api_of(officer_a)
+    assert client.get("/api/auth/me").status_code == 200
+    User.objects.filter(pk=officer_a.pk).update(locked_until=timezone.now() + dt.timedelta(minutes=15))
+    assert client.get("/api/auth/me").status_code == 401
+    User.objects.filter(pk=officer_a.pk).update(locked_until=timezone.now() - dt.timedelta(seconds=1))
+    assert client.get("/api/auth/me").status_code == 200
 
 
 def test_the_lock_expires(officer_a, settings):

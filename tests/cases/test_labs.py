@@ -127,3 +127,36 @@ def test_the_api_imports_a_batch_and_reports_bad_rows(person_a: Any, epi: User, 
         client.post("/api/cases/labs", body, content_type="application/json").json()["id"]
         == response.json()["id"]
     )
+
+
+def _lab_body(person: Any, sample: str, result: str = "positive") -> dict[str, Any]:
+    return {
+        "lab": "L",
+        "client_batch_id": "key-1",
+        "results": [
+            {"sample_id": sample, "sampled_at": "2020-02-02T08:00:00+08:00", "result": result, "person_id": person.pk}
+        ],
+    }
+
+
+@pytest.mark.django_db
+def test_a_batch_key_reused_with_other_results_is_a_conflict(person_a: Any, epi: User, api_of: Any) -> None:
+    client = api_of(epi)
+    first = client.post("/api/cases/labs", _lab_body(person_a, "A"), content_type="application/json")
+    assert first.status_code == 201
+    again = client.post("/api/cases/labs", _lab_body(person_a, "B"), content_type="application/json")
+    assert again.status_code == 409
+    assert again.json()["code"] == "idempotency_conflict"
+    assert again.json()["details"][0]["field"] == "client_batch_id"
+    assert not LabResult.objects.filter(sample_id="B").exists()
+
+
+@pytest.mark.django_db
+def test_a_batch_key_belongs_to_its_uploader(person_a: Any, epi: User, epi_b: User, api_of: Any) -> None:
+    mine = api_of(epi).post("/api/cases/labs", _lab_body(person_a, "A", "negative"), content_type="application/json")
+    # Another lab user with the same key gets their own processing, never the first user's batch.
+    theirs = api_of(epi_b).post("/api/cases/labs", _lab_body(person_a, "Z", "negative"),
+                                content_type="application/json")
+    assert theirs.status_code == 201
+    assert theirs.json()["id"] != mine.json()["id"]
+    assert theirs.json()["error_rows"] == 1  # person_a is outside epi_b's district: processed as theirs

@@ -247,6 +247,19 @@ def test_the_override_api_names_every_invalid_field(person: Any, officer_a: Any,
     assert {d["field"] for d in r.json()["details"]} == {"reason", "valid_until"}
 
 
+
+def test_the_override_api_answers_alike_for_another_districts_person_and_a_missing_one(
+    person: Any, officer_b: Any, api_of: Any
+) -> None:
+    body = {"colour": "green", "reason": "test result negative", "valid_until": "2099-01-01T00:00:00Z"}
+    client = api_of(officer_b)
+    theirs = client.post("/api/codes/overrides", {**body, "person_id": person.pk}, content_type="application/json")
+    missing = client.post("/api/codes/overrides", {**body, "person_id": person.pk + 10_000},
+                          content_type="application/json")
+    assert (theirs.status_code, theirs.json()) == (missing.status_code, missing.json())
+    assert theirs.status_code == 404
+
+
 # --------------------------------------------------------------------------- counts and jurisdiction
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import csv
 import datetime as dt
 import io
 
@@ -217,3 +218,38 @@ def test_xlsx_export_reads_back() -> None:
         {"名字": "张三", "code": "990101001001", "n": "3"},
         {"名字": "JOHN SMITH", "code": "990102001001", "n": ""},
     ]
+
+
+# --- spreadsheet formula injection (OWASP "CSV Injection") -----------------------------------------------------------
+
+HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"open\")", "+1+1", "-1+cmd|' /C calc'!A0", "@SUM(A1)", "\tx", "\rx"]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_a_csv_cell_that_starts_a_formula_is_prefixed_with_a_quote(value):
+    text = tabular.write_csv(["a"], [[value]]).decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(text, newline="")))[1][0] == "'" + value
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_an_xlsx_cell_is_text_never_a_formula(value):
+    sheet = openpyxl.load_workbook(io.BytesIO(tabular.write_xlsx(["a"], [[value]]))).worksheets[0]
+    cell = sheet["A2"]
+    assert cell.data_type == "s"
+    assert cell.value[0] == "'" and cell.value[2:] == value[1:]  # XML reads a carriage return back as a newline
+
+
+def test_negative_numbers_stay_numbers_and_plain_text_is_untouched():
+    sheet = openpyxl.load_workbook(io.BytesIO(tabular.write_xlsx(["n", "s", "t"], [[-3.5, "-12", "张三"]]))).worksheets[0]
+    assert (sheet["A2"].value, sheet["A2"].data_type) == (-3.5, "n")
+    assert sheet["B2"].value == "-12"
+    assert sheet["C2"].value == "张三"
+    assert tabular.write_csv(["n"], [[-7]]).decode("utf-8-sig").splitlines()[1] == "-7"
+
+
+@pytest.mark.parametrize("filename", ["x.csv", "x.xlsx"])
+def test_a_neutralised_export_reads_back_as_the_original_text(filename):
+    rows = [["=1+1", "'plain quote", "@home"]]
+    data = tabular.write_csv(["a", "b", "c"], rows) if filename.endswith("csv") else tabular.write_xlsx(["a", "b", "c"], rows)
+    _, read_rows = read(data, filename)
+    assert read_rows[0].values == {"a": "=1+1", "b": "'plain quote", "c": "@home"}

@@ -194,3 +194,27 @@ def test_the_filing_page_marks_the_mandatory_measures_and_a_waiting_commitment(e
     html = response.content.decode()
     assert f"自计划复工日期 {planned.isoformat()} 起计入复工" in html  # the message, in zh-Hans
     assert f"{planned.isoformat()} 起复工" in html  # the waiting commitment's badge
+
+
+def test_a_client_id_reused_with_another_filing_is_a_conflict(ent_user, api_of):
+    client = api_of(ent_user)
+    url = "/api/enterprises/mine/commitments"
+    assert client.post(url, {**FILING, "client_id": "phone-1"}, content_type="application/json").status_code == 201
+    changed = client.post(url, {**FILING, "employees_returning": 100, "client_id": "phone-1"},
+                          content_type="application/json")
+    assert changed.status_code == 409
+    assert changed.json()["code"] == "idempotency_conflict"
+    assert Commitment.objects.count() == 1 and Enterprise.objects.get().status == "partly"
+
+
+def test_a_client_id_belongs_to_its_filer(ent_user, ent_b, econ_b, make_user, api_of):
+    other = make_user("enterprise_user", "990102", username="ent_user_b")
+    services.enterprise_member_link(actor=econ_b, enterprise=ent_b, user=other)
+    first = api_of(ent_user).post("/api/enterprises/mine/commitments", {**FILING, "client_id": "phone-1"},
+                                  content_type="application/json")
+    second = api_of(other).post("/api/enterprises/mine/commitments",
+                                {**FILING, "employees_returning": 100, "client_id": "phone-1"},
+                                content_type="application/json")
+    assert second.status_code == 201, second.content
+    assert second.json()["id"] != first.json()["id"]
+    assert Enterprise.objects.get(pk=ent_b.pk).status == "fully"

@@ -95,3 +95,64 @@ def test_a_community_worker_sees_only_their_community(make_user, officer_a, pers
 def test_a_city_commander_sees_every_district(people_ab, make_user):
     commander = make_user("commander", "990100")
     assert Person.objects.visible_to(commander).count() == 2
+
+
+# --- no existence oracle across jurisdictions ------------------------------------------------------------------------
+
+def _registration_of(person, area_code):
+    from apps.people.services import person_plain
+
+    plain = person_plain(person)
+    return {"name": plain["name"], "doc_type": "resident_id", "doc_number": plain["doc_number"],
+            "area_code": area_code, "phone": "13700000000"}
+
+
+def test_registering_another_districts_person_names_no_id_and_refers_it(people_ab, officer_a, officer_b, api_of):
+    from apps.people.models import DuplicateReferral
+
+    a, _b = people_ab
+    response = api_of(officer_b).post("/api/persons/", _registration_of(a, COMMUNITY_B),
+                                      content_type="application/json")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "duplicate_elsewhere"
+    assert "person_id" not in response.content.decode() and "990101" not in response.content.decode()
+    referral = DuplicateReferral.objects.get()
+    assert (referral.person_id, referral.area_id, referral.referred_by, referral.source) == (
+        a.pk, a.area_id, officer_b, "api")
+    # The owning district sees the referral; the other side does not.
+    mine = api_of(officer_a).get("/api/persons/referrals").json()["items"]
+    assert [(r["person_id"], r["claimed_area_code"], r["referred_by"]) for r in mine] == [
+        (a.pk, COMMUNITY_B, "officer_b")]
+    assert api_of(officer_b).get("/api/persons/referrals").json()["items"] == []
+
+
+def test_a_duplicate_in_ones_own_district_still_names_the_person(people_ab, officer_a, api_of):
+    a, _b = people_ab
+    response = api_of(officer_a).post("/api/persons/", _registration_of(a, COMMUNITY_A),
+                                      content_type="application/json")
+    assert response.status_code == 409
+    assert response.json()["details"] == [{"person_id": a.pk}]
+
+
+def test_the_import_counts_persons_registered_elsewhere_without_naming_them(people_ab, officer_a, officer_b, api_of):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apps.people.models import DuplicateReferral
+    from apps.people.services import person_plain
+
+    a, b = people_ab
+    own = person_plain(b)
+    rows = [
+        "姓名,身份证号,手机号,社区代码",
+        f"{person_plain(a)['name']},{person_plain(a)['doc_number']},13700000001,{COMMUNITY_B}",  # registered in A
+        f"{own['name']},{own['doc_number']},13700000002,{COMMUNITY_B}",  # already ours
+        f"新人,{resident_id(COMMUNITY_B)},13700000003,{COMMUNITY_B}",  # new
+    ]
+    upload = SimpleUploadedFile("list.csv", ("\n".join(rows) + "\n").encode())
+    response = api_of(officer_b).post("/api/persons/import", {"file": upload})
+    report = response.json()
+    assert (report["created_rows"], report["existing_rows"], report["elsewhere_rows"]) == (1, 1, 1)
+    assert str(a.pk) not in [str(v) for e in report["errors"] for v in e.values()]
+    referral = DuplicateReferral.objects.get()
+    assert (referral.person_id, referral.source, referral.referred_by) == (a.pk, "import", officer_b)

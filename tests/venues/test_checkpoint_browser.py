@@ -15,7 +15,7 @@ from tests.factories import COMMUNITY_A, DISTRICT_A
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_an_operator_verifies_a_code_offline_and_the_queued_scan_uploads_once(
-    page: Any, browser_login: Any, make_user: Any, officer_a: Any, person_factory: Any
+    page: Any, browser_login: Any, make_user: Any, officer_a: Any, person_factory: Any, wait_js: Any
 ) -> None:
     person = person_factory(actor=officer_a)
     citizen = make_user("citizen", COMMUNITY_A, person=person, username="citizen")
@@ -35,15 +35,15 @@ def test_an_operator_verifies_a_code_offline_and_the_queued_scan_uploads_once(
     browser_login(guard)
     page.goto("/venues/checkpoint/")
     page.wait_for_selector("#checkpoint[data-ready='1']")
-    page.wait_for_function("document.getElementById('keys-status').textContent.includes('(1)')")
+    wait_js(page, "document.getElementById('keys-status').textContent.includes('(1)')")
     page.select_option("#venue", str(venue.ref))
 
     page.context.set_offline(True)
-    page.wait_for_function("!navigator.onLine")
+    wait_js(page, "!navigator.onLine")
     # A tampered code is refused offline too.
     page.fill("#code-text", code_text[:-2] + ("00" if code_text[-2:] != "00" else "11"))
     page.click("#verify")
-    page.wait_for_function("document.getElementById('verdict').dataset.status !== undefined")
+    wait_js(page, "document.getElementById('verdict').dataset.status !== undefined")
     assert page.locator("#verdict").get_attribute("data-status") in {"bad_signature", "malformed"}
 
     page.fill("#code-text", code_text)
@@ -52,11 +52,11 @@ def test_an_operator_verifies_a_code_offline_and_the_queued_scan_uploads_once(
     assert "green" in (page.locator("#verdict").get_attribute("class") or "")
     page.fill("#temperature", "36.6")
     page.click("#record")
-    page.wait_for_function("document.getElementById('queue-count').textContent === '1'")
+    wait_js(page, "document.getElementById('queue-count').textContent === '1'")
     assert Scan.objects.count() == 0  # nothing reached the server while offline
 
     page.context.set_offline(False)
-    page.wait_for_function("document.getElementById('queue-count').textContent === '0'", timeout=20_000)
+    wait_js(page, "document.getElementById('queue-count').textContent === '0'", timeout=20_000)
     scan = Scan.objects.get()
     assert (scan.person_id, scan.venue_id, scan.colour, str(scan.temperature)) == (
         person.pk,

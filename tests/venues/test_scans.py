@@ -13,7 +13,7 @@ from apps.accounts.models import AuditLog
 from apps.codes.keys import current_key
 from apps.codes.models import HealthCode
 from apps.codes.services import code_for, code_issue_qr
-from apps.venues.models import Alert, PurgeLog, Scan, ScanAggregate, Venue
+from apps.venues.models import Alert, PurgeLog, Scan, ScanAggregate, ScanKey, Venue
 from apps.venues.services import scans_ingest, scans_purge, venue_create, venue_qr_text
 from core import signing
 from core.coderules import Colour
@@ -239,12 +239,15 @@ def test_the_purge_deletes_old_scans_keeps_counts_and_is_logged(
     log = scans_purge(now=now)
     assert (log.deleted, log.retention_days) == (2, 28)
     assert Scan.objects.count() == 1
+    assert ScanKey.objects.count() == 3  # keys stay the retention period after their upload: a late retry is known
     aggregates = {(a.colour, a.scans, a.fevers) for a in ScanAggregate.objects.all()}
     assert aggregates == {("green", 1, 0), ("yellow", 1, 1)}
     assert Alert.objects.filter(scan__isnull=True).count() == 2  # alerts outlive their scans
     assert AuditLog.objects.filter(action="scan_purge").count() == 1
     assert scans_purge(now=now).deleted == 0
     assert PurgeLog.objects.count() == 2
+    scans_purge(now=now + dt.timedelta(days=29))
+    assert not ScanKey.objects.exists()
 
 
 def test_the_venue_page_shows_checkpoint_throughput(
@@ -336,3 +339,32 @@ def test_a_fever_at_a_checkpoint_turns_the_code_yellow_after_the_upload_commits(
         callback()  # the commit: the recompute is queued (run at once by the tests' task backend)
     assert dict(HealthCode.objects.values_list("person_id", "colour")) == {p.pk: "yellow", q.pk: "green"}
     assert [r["code"] for r in HealthCode.objects.get(pk=p.pk).reasons] == ["checkpoint_fever"]
+
+
+def test_a_retry_with_a_changed_payload_stores_nothing_and_alerts_for_nobody(
+    guard: Any, venue_a: Venue, person_factory: Any, officer_a: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    first, other = person_factory(actor=officer_a), person_factory(actor=officer_a)
+    original = scan(venue_a, first, colour="green")
+    scans_ingest(actor=guard, scans=[original], device_id="dev-1")
+    tampered = {**original, "person": other.pk, "temperature": "38.5", "colour": "red",
+                "scanned_at": (timezone.now() - dt.timedelta(hours=3)).isoformat()}
+    with django_capture_on_commit_callbacks(execute=True):
+        result = scans_ingest(actor=guard, scans=[tampered], device_id="dev-1")
+    assert (result.accepted, result.duplicates, result.alerts) == (0, 1, 0)
+    assert not Alert.objects.exists()
+    assert list(Scan.objects.values_list("person_id", "colour")) == [(first.pk, "green")]
+    assert not HealthCode.objects.filter(pk=other.pk, colour__in=["yellow", "red"]).exists()
+
+
+def test_a_client_id_is_unique_per_device_not_across_devices(
+    guard: Any, venue_a: Venue, person_factory: Any, officer_a: Any
+) -> None:
+    p, q = person_factory(actor=officer_a), person_factory(actor=officer_a)
+    item = scan(venue_a, p, colour="yellow")
+    assert scans_ingest(actor=guard, scans=[item], device_id="dev-1").accepted == 1
+    # Another device that happens to use the same id stores its own scan and gets its own alert.
+    other = scans_ingest(actor=guard, scans=[{**item, "person": q.pk}], device_id="dev-2")
+    assert (other.accepted, other.alerts) == (1, 1)
+    assert sorted(Alert.objects.values_list("person_id", flat=True)) == sorted([p.pk, q.pk])
+    assert {a.scan.person_id for a in Alert.objects.all()} == {p.pk, q.pk}  # each alert links its own scan
