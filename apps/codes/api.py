@@ -15,6 +15,7 @@ from apps.accounts.scoping import has_perm_anywhere
 from apps.codes import selectors, services
 from apps.codes.keys import public_keys, public_keys_document
 from apps.codes.models import HealthCode, RuleSetVersion
+from apps.common.apitypes import Day, Id, Moment, Temperature
 from apps.common.errors import Forbidden, NotFound
 from apps.people.models import Person
 from apps.people.pii import person_refs
@@ -118,10 +119,10 @@ class VerifyOut(Schema):
 
 
 class OverrideIn(Schema):
-    person_id: int
+    person_id: Id
     colour: str
     reason: str
-    valid_until: dt.datetime
+    valid_until: Moment
 
 
 class DecisionIn(Schema):
@@ -143,14 +144,14 @@ class RuleSetOut(Schema):
 
 class DeclarationIn(Schema):
     symptoms: bool = False
-    arrived_on: dt.date | None = None
+    arrived_on: Day | None = None
     arrived_from: str = ""
     arrived_from_risk: str = "low"
     note: str = ""
 
 
 class CheckInIn(Schema):
-    temperature: float | None = None
+    temperature: Temperature | None = None
     symptoms: bool = False
 
 
@@ -245,7 +246,7 @@ def checkin(request: HttpRequest, body: CheckInIn) -> Status:
 
 
 @router.get("/persons/{person_id}", response=CodeOut)
-def person_code(request: HttpRequest, person_id: int) -> dict[str, Any]:
+def person_code(request: HttpRequest, person_id: Id) -> dict[str, Any]:
     return _code_dict(selectors.code_of_person(user=request.user, person_id=person_id))  # type: ignore[arg-type]
 
 
@@ -277,7 +278,7 @@ def override_request(request: HttpRequest, body: OverrideIn) -> Status:
 
 
 @router.post("/overrides/{override_id}/decision", response=OverrideOut)
-def override_decide(request: HttpRequest, override_id: int, body: DecisionIn) -> Any:
+def override_decide(request: HttpRequest, override_id: Id, body: DecisionIn) -> Any:
     o = selectors.override_get(user=request.user, pk=override_id)  # type: ignore[arg-type]
     return services.override_decide(
         actor=request.user,  # type: ignore[arg-type]

@@ -4,7 +4,6 @@ rates and the economic dashboard. Thin: parse, call one service or selector, ret
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +14,7 @@ from ninja.files import UploadedFile
 from apps.accounts.choices import Perm
 from apps.accounts.models import User
 from apps.accounts.scoping import has_perm_anywhere
+from apps.common.apitypes import Day, Finite, Id, PageNumber, PageSize, column_mapping
 from apps.common.errors import Forbidden, NotFound, ValidationFailed
 from apps.common.pagination import Page, paginate
 from apps.enterprises import dashboard, hotline, selectors, services
@@ -41,10 +41,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _mapping(text: str) -> dict[str, str] | None:
-    try:
-        return json.loads(text) if text else None
-    except json.JSONDecodeError:
-        raise ValidationFailed("bad_mapping", "mapping must be a JSON object") from None
+    return column_mapping(text)
 
 
 class EnterpriseOut(Schema):
@@ -121,8 +118,8 @@ class ImportOut(Schema):
 
 class StatusIn(Schema):
     status: str
-    staff_share_back: float | None = None
-    capacity_used: float | None = None
+    staff_share_back: Finite | None = None
+    capacity_used: Finite | None = None
     note: str = ""
 
 
@@ -144,7 +141,7 @@ class CommitmentIn(Schema):
     employees_from_outside: int = 0
     measures: list[str]
     text: str
-    capacity_used: float | None = None
+    capacity_used: Finite | None = None
     client_id: str = ""
 
 
@@ -166,7 +163,7 @@ class InspectionIn(Schema):
     findings: str = ""
     follow_up: str = ""
     follow_up_due: str = ""
-    commitment_id: int | None = None
+    commitment_id: Id | None = None
 
 
 class InspectionOut(Schema):
@@ -262,7 +259,7 @@ class MatchOut(Schema):
 
 
 class DeliveryIn(Schema):
-    policy_id: int
+    policy_id: Id
     channel: str = ""
     note: str = ""
 
@@ -330,7 +327,7 @@ class TicketIn(Schema):
     category: str
     title: str
     description: str
-    enterprise_id: int | None = None
+    enterprise_id: Id | None = None
     client_id: str = ""
 
 
@@ -397,8 +394,8 @@ def enterprise_list(
     status: str = "",
     above: str = "",
     reason: str = "",
-    page: int = 1,
-    page_size: int = 50,
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
 ) -> Any:
     """Enterprises in your jurisdiction; `q` is a credit code or part of a name; `status=not_fully` too."""
     qs = selectors.enterprises_list(
@@ -504,7 +501,7 @@ def power_import(request: HttpRequest, file: File[UploadedFile], mapping: Form[s
 
 
 @router.get("/power/flags", response=Page[PowerOut])
-def power_flag_list(request: HttpRequest, area: str = "", page: int = 1, page_size: int = 50) -> Any:
+def power_flag_list(request: HttpRequest, area: str = "", page: PageNumber = 1, page_size: PageSize = 50) -> Any:
     """Enterprises whose reported status and electricity use disagree."""
     return paginate(selectors.power_flags(user=_user(request), area=area), page, page_size)
 
@@ -541,7 +538,7 @@ def rates(request: HttpRequest, by: str = "", above: bool = False, area: str = "
 
 @router.get("/curve", response=list[dict[str, Any]])
 def curve(
-    request: HttpRequest, start: dt.date | None = None, end: dt.date | None = None, area: str = ""
+    request: HttpRequest, start: Day | None = None, end: Day | None = None, area: str = ""
 ) -> Any:
     """Resumption counts and rates per day (all and 四上)."""
     return selectors.resumption_curve(user=_user(request), start=start, end=end, area=area)
@@ -554,8 +551,8 @@ def nonresumed(
     area: str = "",
     liaison: str = "",
     no_plan: bool = False,
-    page: int = 1,
-    page_size: int = 50,
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
 ) -> Any:
     """Enterprises not fully resumed, with their reasons and responsible official (包联)."""
     qs = selectors.nonresumed_list(
@@ -582,7 +579,7 @@ def commitment_file(request: HttpRequest, body: CommitmentIn) -> Any:
 
 
 @router.get("/commitments", response=Page[CommitmentOut])
-def commitment_list(request: HttpRequest, area: str = "", page: int = 1, page_size: int = 50) -> Any:
+def commitment_list(request: HttpRequest, area: str = "", page: PageNumber = 1, page_size: PageSize = 50) -> Any:
     visible = selectors.enterprises_list(user=_user(request), area=area)
     return paginate(
         Commitment.objects.filter(enterprise__in=visible).order_by("-filed_at", "-id"), page, page_size
@@ -693,8 +690,8 @@ def delivery_list(
     policy: str = "",
     uptake: str = "",
     area: str = "",
-    page: int = 1,
-    page_size: int = 50,
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
 ) -> Any:
     """Policies delivered to enterprises (送政策上门) and their uptake; filter by policy code or uptake."""
     qs = selectors.deliveries_list(user=_user(request), policy=policy, uptake=uptake, area=area)
@@ -734,7 +731,7 @@ def delivery_export(
 
 
 @router.post("/inspections/{inspection_id}/done", response=InspectionOut)
-def inspection_done(request: HttpRequest, inspection_id: int) -> Any:
+def inspection_done(request: HttpRequest, inspection_id: Id) -> Any:
     inspection = (
         Inspection.objects.select_related("enterprise")
         .filter(pk=inspection_id, enterprise__in=Enterprise.objects.visible_to(_user(request)))
@@ -746,7 +743,7 @@ def inspection_done(request: HttpRequest, inspection_id: int) -> Any:
 
 
 @router.patch("/deliveries/{delivery_id}", response=DeliveryOut)
-def delivery_uptake(request: HttpRequest, delivery_id: int, body: UptakeIn) -> Any:
+def delivery_uptake(request: HttpRequest, delivery_id: Id, body: UptakeIn) -> Any:
     delivery = (
         PolicyDelivery.objects.select_related("enterprise")
         .filter(pk=delivery_id, enterprise__in=Enterprise.objects.visible_to(_user(request)))
@@ -774,12 +771,12 @@ def dashboard_data(request: HttpRequest) -> Any:
 
 
 @router.get("/{enterprise_id}", response=EnterpriseOut)
-def enterprise_detail(request: HttpRequest, enterprise_id: int) -> Any:
+def enterprise_detail(request: HttpRequest, enterprise_id: Id) -> Any:
     return selectors.enterprise_get(user=_user(request), pk=enterprise_id)
 
 
 @router.patch("/{enterprise_id}", response=EnterpriseOut)
-def enterprise_update(request: HttpRequest, enterprise_id: int, body: EnterprisePatch) -> Any:
+def enterprise_update(request: HttpRequest, enterprise_id: Id, body: EnterprisePatch) -> Any:
     enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
     data: dict[str, Any] = {k: v for k, v in body.dict().items() if v is not None}
     if "above_designated" in data:
@@ -788,13 +785,13 @@ def enterprise_update(request: HttpRequest, enterprise_id: int, body: Enterprise
 
 
 @router.get("/{enterprise_id}/history", response=list[StatusChangeOut])
-def enterprise_history(request: HttpRequest, enterprise_id: int) -> Any:
+def enterprise_history(request: HttpRequest, enterprise_id: Id) -> Any:
     enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
     return list(StatusChange.objects.filter(enterprise=enterprise)[:200])
 
 
 @router.post("/{enterprise_id}/status", response=StatusChangeOut)
-def enterprise_status(request: HttpRequest, enterprise_id: int, body: StatusIn) -> Any:
+def enterprise_status(request: HttpRequest, enterprise_id: Id, body: StatusIn) -> Any:
     enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
     return services.enterprise_status_set(
         actor=_user(request),
@@ -808,7 +805,7 @@ def enterprise_status(request: HttpRequest, enterprise_id: int, body: StatusIn) 
 
 
 @router.post("/{enterprise_id}/reveal", response=dict[str, str])
-def enterprise_reveal(request: HttpRequest, enterprise_id: int, body: RevealIn) -> Any:
+def enterprise_reveal(request: HttpRequest, enterprise_id: Id, body: RevealIn) -> Any:
     """The contact person in clear: needs the reveal permission at the enterprise's area; always audited."""
     enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
     return services.enterprise_reveal_contact(
@@ -817,7 +814,7 @@ def enterprise_reveal(request: HttpRequest, enterprise_id: int, body: RevealIn) 
 
 
 @router.post("/{enterprise_id}/members", response={204: None})
-def enterprise_member(request: HttpRequest, enterprise_id: int, body: MemberIn) -> Any:
+def enterprise_member(request: HttpRequest, enterprise_id: Id, body: MemberIn) -> Any:
     """Link an enterprise user's account to this enterprise."""
     enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
     member = User.objects.filter(username=body.username).first()
@@ -828,13 +825,13 @@ def enterprise_member(request: HttpRequest, enterprise_id: int, body: MemberIn) 
 
 
 @router.get("/{enterprise_id}/inspections", response=list[InspectionOut])
-def inspection_list(request: HttpRequest, enterprise_id: int) -> Any:
+def inspection_list(request: HttpRequest, enterprise_id: Id) -> Any:
     enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
     return list(enterprise.inspections.all()[:200])
 
 
 @router.post("/{enterprise_id}/inspections", response={201: InspectionOut})
-def inspection_create(request: HttpRequest, enterprise_id: int, body: InspectionIn) -> Any:
+def inspection_create(request: HttpRequest, enterprise_id: Id, body: InspectionIn) -> Any:
     enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
     return Status(
         201,
@@ -845,7 +842,7 @@ def inspection_create(request: HttpRequest, enterprise_id: int, body: Inspection
 
 
 @router.put("/{enterprise_id}/reasons", response=list[str])
-def enterprise_reasons(request: HttpRequest, enterprise_id: int, body: ReasonsIn) -> Any:
+def enterprise_reasons(request: HttpRequest, enterprise_id: Id, body: ReasonsIn) -> Any:
     enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
     return services.reasons_set(
         actor=_user(request), enterprise=enterprise, reasons=body.reasons, note=body.note, request=request
@@ -853,7 +850,7 @@ def enterprise_reasons(request: HttpRequest, enterprise_id: int, body: ReasonsIn
 
 
 @router.put("/{enterprise_id}/liaison", response=EnterpriseOut)
-def enterprise_liaison(request: HttpRequest, enterprise_id: int, body: LiaisonIn) -> Any:
+def enterprise_liaison(request: HttpRequest, enterprise_id: Id, body: LiaisonIn) -> Any:
     enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
     official = None
     if body.username:
@@ -866,7 +863,7 @@ def enterprise_liaison(request: HttpRequest, enterprise_id: int, body: LiaisonIn
 
 
 @router.put("/{enterprise_id}/plan", response=dict[str, Any])
-def enterprise_plan(request: HttpRequest, enterprise_id: int, body: TextIn) -> Any:
+def enterprise_plan(request: HttpRequest, enterprise_id: Id, body: TextIn) -> Any:
     enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
     plan = services.service_plan_save(
         actor=_user(request), enterprise=enterprise, text=body.text, request=request
@@ -875,7 +872,7 @@ def enterprise_plan(request: HttpRequest, enterprise_id: int, body: TextIn) -> A
 
 
 @router.post("/{enterprise_id}/visits", response={201: VisitOut})
-def enterprise_visit(request: HttpRequest, enterprise_id: int, body: VisitIn) -> Any:
+def enterprise_visit(request: HttpRequest, enterprise_id: Id, body: VisitIn) -> Any:
     enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
     return Status(
         201,
@@ -890,14 +887,14 @@ def enterprise_visit(request: HttpRequest, enterprise_id: int, body: VisitIn) ->
 
 
 @router.get("/{enterprise_id}/policies", response=list[MatchOut])
-def enterprise_policies(request: HttpRequest, enterprise_id: int) -> Any:
+def enterprise_policies(request: HttpRequest, enterprise_id: Id) -> Any:
     """Every active policy with whether this enterprise qualifies, and why (each condition met or not)."""
     enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
     return selectors.policy_matches(enterprise=enterprise)
 
 
 @router.post("/{enterprise_id}/deliveries", response={201: DeliveryOut})
-def enterprise_delivery(request: HttpRequest, enterprise_id: int, body: DeliveryIn) -> Any:
+def enterprise_delivery(request: HttpRequest, enterprise_id: Id, body: DeliveryIn) -> Any:
     """送政策上门: record a policy brought to the enterprise (only one it qualifies for)."""
     enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
     policy = Policy.objects.filter(pk=body.policy_id, active=True).first()
@@ -931,7 +928,7 @@ def policy_create(request: HttpRequest, body: PolicyIn) -> Any:
 
 
 @policy_router.get("/{policy_id}", response=PolicyOut)
-def policy_detail(request: HttpRequest, policy_id: int) -> Any:
+def policy_detail(request: HttpRequest, policy_id: Id) -> Any:
     policy = Policy.objects.filter(pk=policy_id).first()
     if policy is None:
         raise NotFound("policy_not_found", "no such policy")
@@ -939,7 +936,7 @@ def policy_detail(request: HttpRequest, policy_id: int) -> Any:
 
 
 @policy_router.patch("/{policy_id}", response=PolicyOut)
-def policy_update(request: HttpRequest, policy_id: int, body: PolicyPatch) -> Any:
+def policy_update(request: HttpRequest, policy_id: Id, body: PolicyPatch) -> Any:
     policy = Policy.objects.filter(pk=policy_id).first()
     if policy is None:
         raise NotFound("policy_not_found", "no such policy")
@@ -963,8 +960,8 @@ def ticket_list(
     overdue: bool = False,
     level: str = "",
     area: str = "",
-    page: int = 1,
-    page_size: int = 50,
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
 ) -> Any:
     qs = selectors.tickets_list(
         user=_user(request), status=status, department=department, overdue=overdue, level=level, area=area
@@ -1038,18 +1035,18 @@ def ticket_export(
 
 
 @hotline_router.get("/tickets/{ticket_id}", response=TicketOut)
-def ticket_detail(request: HttpRequest, ticket_id: int) -> Any:
+def ticket_detail(request: HttpRequest, ticket_id: Id) -> Any:
     return selectors.ticket_get(user=_user(request), pk=ticket_id)
 
 
 @hotline_router.post("/tickets/{ticket_id}/reply", response=TicketOut)
-def ticket_reply(request: HttpRequest, ticket_id: int, body: ReplyIn) -> Any:
+def ticket_reply(request: HttpRequest, ticket_id: Id, body: ReplyIn) -> Any:
     ticket = selectors.ticket_get(user=_user(request), pk=ticket_id)
     return hotline.ticket_reply(actor=_user(request), ticket=ticket, reply=body.reply, request=request)
 
 
 @hotline_router.post("/tickets/{ticket_id}/rate", response=TicketOut)
-def ticket_rate(request: HttpRequest, ticket_id: int, body: RateIn) -> Any:
+def ticket_rate(request: HttpRequest, ticket_id: Id, body: RateIn) -> Any:
     ticket = selectors.ticket_get(user=_user(request), pk=ticket_id)
     return hotline.ticket_rate(
         actor=_user(request),
@@ -1061,7 +1058,7 @@ def ticket_rate(request: HttpRequest, ticket_id: int, body: RateIn) -> Any:
 
 
 @hotline_router.post("/tickets/{ticket_id}/reopen", response=TicketOut)
-def ticket_reopen(request: HttpRequest, ticket_id: int, body: RevealIn) -> Any:
+def ticket_reopen(request: HttpRequest, ticket_id: Id, body: RevealIn) -> Any:
     ticket = selectors.ticket_get(user=_user(request), pk=ticket_id)
     return hotline.ticket_reopen(actor=_user(request), ticket=ticket, comment=body.reason, request=request)
 

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema
 
+from apps.common.apitypes import PageNumber, PageSize
 from apps.common.errors import ValidationFailed
 from apps.common.pagination import Page, paginate
 from apps.indicators import selectors, services
@@ -120,8 +121,8 @@ def report_list(
     area: str = "",
     dekad: str = "",
     state: str = "",
-    page: int = 1,
-    page_size: int = 100,
+    page: PageNumber = 1,
+    page_size: PageSize = 100,
 ) -> Any:
     qs = selectors.reports_list(user=request.user, indicator=indicator, area=area, dekad=dekad, state=state)  # type: ignore[arg-type]
     return paginate(qs, page, page_size)

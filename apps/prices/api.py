@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
+from apps.common.apitypes import Day, PageNumber, PageSize
 from apps.common.pagination import Page, paginate
 from apps.prices import selectors, services
 from apps.prices.exports import prices_export
@@ -39,7 +40,7 @@ class MarketOut(Schema):
 class PriceIn(Schema):
     item: str
     market: str
-    day: dt.date
+    day: Day
     price: Decimal
 
 
@@ -100,10 +101,10 @@ def price_list(
     request: HttpRequest,
     item: str = "",
     market: str = "",
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-    page: int = 1,
-    page_size: int = 200,
+    since: Day | None = None,
+    until: Day | None = None,
+    page: PageNumber = 1,
+    page_size: PageSize = 200,
 ) -> Any:
     qs = selectors.price_records(user=request.user, item=item, market=market, since=since, until=until)  # type: ignore[arg-type]
     return paginate(qs, page, page_size)
@@ -141,8 +142,8 @@ def export(
     request: HttpRequest,
     item: str = "",
     market: str = "",
-    since: dt.date | None = None,
-    until: dt.date | None = None,
+    since: Day | None = None,
+    until: Day | None = None,
     format: str = "csv",
 ) -> HttpResponse:
     return prices_export(

@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
+from apps.common.apitypes import Day, Id, PageNumber, PageSize
 from apps.common.pagination import Page, paginate
 from apps.society import selectors, services
 from apps.society.exports import disputes_export, schools_export
@@ -59,13 +60,13 @@ class SchoolIn(Schema):
     area_code: str
     level: str
     students: int = 0
-    planned_reopen: dt.date | None = None
+    planned_reopen: Day | None = None
     plan_note: str = ""
 
 
 class SchoolPatch(Schema):
-    planned_reopen: dt.date | None = None
-    actual_reopen: dt.date | None = None
+    planned_reopen: Day | None = None
+    actual_reopen: Day | None = None
     plan_note: str | None = None
     students: int | None = None
 
@@ -112,13 +113,13 @@ class DisputeIn(Schema):
     respondent: str
     owner_name: str
     amount: Decimal | None = None
-    opened_on: dt.date | None = None
+    opened_on: Day | None = None
 
 
 class TransitionIn(Schema):
     status: str
     resolution: str = ""
-    on: dt.date | None = None
+    on: Day | None = None
 
 
 class RevealIn(Schema):
@@ -178,8 +179,8 @@ def school_list(
     level: str = "",
     readiness: str = "",
     q: str = "",
-    page: int = 1,
-    page_size: int = 100,
+    page: PageNumber = 1,
+    page_size: PageSize = 100,
 ) -> Any:
     qs = selectors.schools_list(user=request.user, area=area, level=level, readiness=readiness, query=q)  # type: ignore[arg-type]
     return paginate(qs, page, page_size)
@@ -210,19 +211,19 @@ def school_export(
 
 
 @router.get("/schools/{school_id}", response=SchoolDetailOut)
-def school_detail(request: HttpRequest, school_id: int) -> Any:
+def school_detail(request: HttpRequest, school_id: Id) -> Any:
     return _detail(selectors.school_get(user=request.user, pk=school_id))  # type: ignore[arg-type]
 
 
 @router.patch("/schools/{school_id}", response=SchoolDetailOut)
-def school_update(request: HttpRequest, school_id: int, body: SchoolPatch) -> Any:
+def school_update(request: HttpRequest, school_id: Id, body: SchoolPatch) -> Any:
     school = selectors.school_get(user=request.user, pk=school_id)  # type: ignore[arg-type]
     data = {k: v for k, v in body.dict().items() if v is not None}
     return _detail(services.school_update(actor=request.user, school=school, data=data, request=request))  # type: ignore[arg-type]
 
 
 @router.put("/schools/{school_id}/checklist/{item}", response=SchoolDetailOut)
-def school_check(request: HttpRequest, school_id: int, item: str, body: CheckIn) -> Any:
+def school_check(request: HttpRequest, school_id: Id, item: str, body: CheckIn) -> Any:
     """Tick or untick a readiness item; ticking needs evidence."""
     school = selectors.school_get(user=request.user, pk=school_id)  # type: ignore[arg-type]
     services.check_set(
@@ -243,8 +244,8 @@ def dispute_list(
     kind: str = "",
     status: str = "",
     party: str = "",
-    page: int = 1,
-    page_size: int = 100,
+    page: PageNumber = 1,
+    page_size: PageSize = 100,
 ) -> Any:
     """`party` is a full name, matched exactly (parties are encrypted)."""
     qs = selectors.disputes_list(user=request.user, area=area, kind=kind, status=status, party=party)  # type: ignore[arg-type]
@@ -271,18 +272,18 @@ def dispute_export(
 
 
 @router.get("/disputes/{dispute_id}", response=DisputeOut)
-def dispute_detail(request: HttpRequest, dispute_id: int) -> Any:
+def dispute_detail(request: HttpRequest, dispute_id: Id) -> Any:
     return selectors.dispute_get(user=request.user, pk=dispute_id)  # type: ignore[arg-type]
 
 
 @router.post("/disputes/{dispute_id}/transition", response=DisputeOut)
-def dispute_transition(request: HttpRequest, dispute_id: int, body: TransitionIn) -> Any:
+def dispute_transition(request: HttpRequest, dispute_id: Id, body: TransitionIn) -> Any:
     dispute = selectors.dispute_get(user=request.user, pk=dispute_id)  # type: ignore[arg-type]
     return services.dispute_transition(actor=request.user, dispute=dispute, request=request, **body.dict())  # type: ignore[arg-type]
 
 
 @router.post("/disputes/{dispute_id}/reveal", response=dict[str, str])
-def dispute_reveal(request: HttpRequest, dispute_id: int, body: RevealIn) -> Any:
+def dispute_reveal(request: HttpRequest, dispute_id: Id, body: RevealIn) -> Any:
     """The parties in clear; needs the reveal permission; always audited."""
     dispute = selectors.dispute_get(user=request.user, pk=dispute_id)  # type: ignore[arg-type]
     return services.dispute_reveal(actor=request.user, dispute=dispute, reason=body.reason, request=request)  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ from ninja import Router, Schema, Status
 
 from apps.accounts.choices import Perm
 from apps.accounts.scoping import has_perm_anywhere
+from apps.common.apitypes import Count, Id, Latitude, Longitude, Moment, PageNumber, PageSize, Percent
 from apps.common.errors import Forbidden, NotFound, ValidationFailed
 from apps.common.pagination import Page, paginate
 from apps.venues import selectors, services
@@ -44,11 +45,11 @@ class VenueIn(Schema):
     category: str
     area_code: str
     address: str = ""
-    capacity: int | None = None
+    capacity: Count | None = None
     status: str = "open"
-    limit_percent: int | None = None
-    lat: float | None = None
-    lon: float | None = None
+    limit_percent: Percent | None = None
+    lat: Latitude | None = None
+    lon: Longitude | None = None
 
 
 class ScanOut(Schema):
@@ -86,7 +87,7 @@ class BatchOut(Schema):
 class CheckInIn(Schema):
     venue_code: str
     client_id: str
-    scanned_at: dt.datetime | None = None
+    scanned_at: Moment | None = None
 
 
 class AlertOut(Schema):
@@ -122,7 +123,7 @@ class AlertOut(Schema):
 
 @router.get("/", response=Page[VenueOut])
 def venues(
-    request: HttpRequest, area: str = "", category: str = "", q: str = "", page: int = 1, page_size: int = 50
+    request: HttpRequest, area: str = "", category: str = "", q: str = "", page: PageNumber = 1, page_size: PageSize = 50
 ) -> dict[str, Any]:
     qs = selectors.venues_list(user=request.user, area=area, category=category, query=q)  # type: ignore[arg-type]
     return paginate(qs, page, page_size)
@@ -136,10 +137,10 @@ def venue_create(request: HttpRequest, body: VenueIn) -> Status:
 @router.get("/scans", response=Page[ScanOut])
 def scans(
     request: HttpRequest,
-    venue: int | None = None,
-    person: int | None = None,
-    page: int = 1,
-    page_size: int = 50,
+    venue: Id | None = None,
+    person: Id | None = None,
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
 ) -> dict[str, Any]:
     qs = selectors.scans_list(user=request.user, venue_id=venue, person_id=person)  # type: ignore[arg-type]
     return paginate(qs, page, page_size)
@@ -177,23 +178,23 @@ def citizen_checkin(request: HttpRequest, body: CheckInIn) -> services.IngestRes
 
 
 @router.get("/alerts", response=Page[AlertOut])
-def alerts(request: HttpRequest, status: str = "", page: int = 1, page_size: int = 50) -> dict[str, Any]:
+def alerts(request: HttpRequest, status: str = "", page: PageNumber = 1, page_size: PageSize = 50) -> dict[str, Any]:
     return paginate(selectors.alerts_list(user=request.user, status=status), page, page_size)  # type: ignore[arg-type]
 
 
 @router.post("/alerts/{alert_id}/acknowledge", response=AlertOut)
-def alert_ack(request: HttpRequest, alert_id: int, close: bool = False) -> Any:
+def alert_ack(request: HttpRequest, alert_id: Id, close: bool = False) -> Any:
     alert = selectors.alert_get(user=request.user, pk=alert_id)  # type: ignore[arg-type]
     return services.alert_acknowledge(actor=request.user, alert=alert, close=close)  # type: ignore[arg-type]
 
 
 @router.get("/{venue_id}", response=VenueOut)
-def venue(request: HttpRequest, venue_id: int) -> Venue:
+def venue(request: HttpRequest, venue_id: Id) -> Venue:
     return selectors.venue_get(user=request.user, pk=venue_id)  # type: ignore[arg-type]
 
 
 @router.get("/{venue_id}/code", response=dict[str, str])
-def venue_code(request: HttpRequest, venue_id: int) -> dict[str, str]:
+def venue_code(request: HttpRequest, venue_id: Id) -> dict[str, str]:
     """The venue's signed check-in code text (for printing as a QR poster)."""
     v = selectors.venue_get(user=request.user, pk=venue_id)  # type: ignore[arg-type]
     return {"code": services.venue_qr_text(venue=v)}

@@ -1,0 +1,69 @@
+"""Bounded value types for every API schema: ids and pages that fit a bigint, dates inside the epidemic's calendar,
+aware datetimes, finite numbers, capped text. An out-of-range value is a 422 naming the field, never a 500."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated
+
+from django.utils import timezone
+from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
+
+BIGINT_MAX = 2**63 - 1
+MAX_PAGE = 1_000_000
+EARLIEST_DAY = dt.date(1900, 1, 1)
+
+# Text caps, shared by the API schemas and the model fields (a 20 MB dispute summary was once stored).
+SHORT_TEXT = 200
+NOTE_TEXT = 2_000
+LONG_TEXT = 10_000
+
+
+def latest_day() -> dt.date:
+    """The last day a stored or queried date may name: the end of next year (plans reach a little ahead)."""
+    return dt.date(timezone.localdate().year + 1, 12, 31)
+
+
+def _day_in_calendar(value: dt.date) -> dt.date:
+    if not EARLIEST_DAY <= value <= latest_day():
+        raise ValueError(f"must lie between {EARLIEST_DAY.isoformat()} and {latest_day().isoformat()}")
+    return value
+
+
+def _moment_in_calendar(value: dt.datetime) -> dt.datetime:
+    _day_in_calendar(value.date())
+    return value
+
+
+Id = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
+PageNumber = Annotated[int, Field(ge=1, le=MAX_PAGE)]
+PageSize = Annotated[int, Field(ge=1, le=BIGINT_MAX)]  # larger sizes are clamped to MAX_PAGE_SIZE
+Count = Annotated[int, Field(ge=0, le=10_000_000)]
+Day = Annotated[dt.date, AfterValidator(_day_in_calendar)]
+# An instant with its offset: "2026-12-01T00:00:00" (naive) or a bare date is refused, not guessed.
+Moment = Annotated[AwareDatetime, AfterValidator(_moment_in_calendar)]
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+Temperature = Annotated[float, Field(ge=30, le=45, allow_inf_nan=False)]
+Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
+Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+Percent = Annotated[int, Field(ge=0, le=100)]
+ShortText = Annotated[str, StringConstraints(max_length=SHORT_TEXT)]
+NoteText = Annotated[str, StringConstraints(max_length=NOTE_TEXT)]
+LongText = Annotated[str, StringConstraints(max_length=LONG_TEXT)]
+
+
+def column_mapping(text: str) -> dict[str, str] | None:
+    """An import's optional `mapping` form field: a JSON object {our_field: their_column}, or nothing."""
+    from apps.common.errors import ValidationFailed
+
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        value = None
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise ValidationFailed("bad_mapping", "mapping must be a JSON object of column names",
+                               [{"field": "mapping", "message": "expected a JSON object {field: column}"}])
+    return value
