@@ -11,7 +11,7 @@ from apps.accounts.choices import Perm
 from apps.accounts.scoping import has_perm_anywhere, roles_of
 from apps.accounts.selectors import audit_entries
 from apps.accounts.services import login_attempt, token_issue
-from apps.common.apitypes import Moment, PageNumber, PageSize
+from apps.common.apitypes import InSchema, Moment, PageNumber, PageSize
 from apps.common.errors import Forbidden, ServiceError
 from apps.common.pagination import Page, paginate
 
@@ -19,7 +19,7 @@ router = Router(tags=["auth"])
 audit_router = Router(tags=["audit"])
 
 
-class TokenIn(Schema):
+class TokenIn(InSchema):
     username: str
     password: str
     name: str = "device"

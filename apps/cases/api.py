@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import StringConstraints
 
 from apps.accounts.choices import Perm
 from apps.accounts.scoping import has_perm_anywhere, has_perm_at
 from apps.cases import lifecycle, selectors, services
 from apps.cases.models import Case, Cluster, Contact, LabBatch
 from apps.cases.tracing import trace_case
-from apps.common.apitypes import Day, Finite, Id, Moment, PageNumber, PageSize, Temperature
+from apps.common.apitypes import (
+    Day,
+    Finite,
+    Id,
+    InSchema,
+    Moment,
+    NoteText,
+    PageNumber,
+    PageSize,
+    Temperature,
+)
 from apps.common.errors import Forbidden, NotFound, ValidationFailed
 from apps.common.pagination import Page, paginate
 from apps.people.selectors import person_get
@@ -51,7 +62,7 @@ class CaseOut(Schema):
         return obj.area_id
 
 
-class CaseIn(Schema):
+class CaseIn(InSchema):
     person_id: Id
     status: str = "fever"
     origin: str = "local"
@@ -60,7 +71,24 @@ class CaseIn(Schema):
     note: str = ""
 
 
-class TransitionIn(Schema):
+class CasePatch(InSchema):
+    """The corrections PATCH /api/cases/{id} accepts; a field left out is left as it is."""
+
+    onset_date: Day | None = None
+    origin: str | None = None
+    hospital: Annotated[str, StringConstraints(max_length=120)] | None = None
+    note: NoteText | None = None
+    first_visit_at: Moment | None = None
+    reported_at: Moment | None = None
+    isolated_at: Moment | None = None
+    sampled_at: Moment | None = None
+    lab_confirmed_at: Moment | None = None
+    confirmed_at: Moment | None = None
+    admitted_at: Moment | None = None
+    discharged_at: Moment | None = None
+
+
+class CaseTransitionIn(InSchema):
     to: str
     note: str = ""
     hospital: str = ""
@@ -96,7 +124,7 @@ class CaseDetailOut(CaseOut):
         return lifecycle.allowed_next(obj.status)
 
 
-class LabResultIn(Schema):
+class LabResultIn(InSchema):
     sample_id: str
     sampled_at: str
     result: str
@@ -107,7 +135,7 @@ class LabResultIn(Schema):
     doc_number: str = ""
 
 
-class LabBatchIn(Schema):
+class LabBatchIn(InSchema):
     lab: str
     client_batch_id: str
     results: list[LabResultIn]
@@ -144,12 +172,12 @@ class ContactOut(Schema):
         return obj.person.name_masked
 
 
-class DecideIn(Schema):
+class DecideIn(InSchema):
     decision: str  # "confirm" | "dismiss"
     note: str = ""
 
 
-class LinkIn(Schema):
+class LinkIn(InSchema):
     infector_id: Id
     infectee_id: Id
     note: str = ""
@@ -197,7 +225,7 @@ class FollowUpOut(Schema):
         return int(obj.contact.case_id)
 
 
-class FollowUpEntryIn(Schema):
+class FollowUpEntryIn(InSchema):
     temperature: Temperature | None = None
     symptoms: bool = False
     note: str = ""
@@ -364,13 +392,14 @@ def case_detail(request: HttpRequest, case_id: Id) -> Any:
 
 
 @router.patch("/{case_id}", response=CaseOut)
-def case_update(request: HttpRequest, case_id: Id, body: dict[str, Any]) -> Any:
+def case_update(request: HttpRequest, case_id: Id, body: CasePatch) -> Any:
     case = selectors.case_get(user=request.user, pk=case_id)  # type: ignore[arg-type]
-    return services.case_update(actor=request.user, case=case, data=body, request=request)  # type: ignore[arg-type]
+    data = body.model_dump(exclude_unset=True)
+    return services.case_update(actor=request.user, case=case, data=data, request=request)  # type: ignore[arg-type]
 
 
 @router.post("/{case_id}/transition", response=CaseOut)
-def case_transition(request: HttpRequest, case_id: Id, body: TransitionIn) -> Any:
+def case_transition(request: HttpRequest, case_id: Id, body: CaseTransitionIn) -> Any:
     case = selectors.case_get(user=request.user, pk=case_id)  # type: ignore[arg-type]
     return services.case_transition(
         actor=request.user,  # type: ignore[arg-type]

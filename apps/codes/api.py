@@ -15,7 +15,7 @@ from apps.accounts.scoping import has_perm_anywhere
 from apps.codes import selectors, services
 from apps.codes.keys import public_keys, public_keys_document
 from apps.codes.models import HealthCode, RuleSetVersion
-from apps.common.apitypes import Day, Id, Moment, Temperature
+from apps.common.apitypes import Day, Id, InSchema, Moment, Temperature
 from apps.common.errors import Forbidden, NotFound
 from apps.people.models import Person
 from apps.people.pii import person_refs
@@ -56,7 +56,7 @@ def _may_verify(user: Any) -> bool:
     return hit[1]
 
 
-class ReasonOut(Schema):
+class CodeReasonOut(Schema):
     code: str
     colour: str
     zh: str
@@ -89,7 +89,7 @@ class CodeOut(Schema):
     person_id: int
     colour: str
     computed_colour: str
-    reasons: list[ReasonOut]
+    reasons: list[CodeReasonOut]
     changes_on: dt.date | None
     ruleset_version: str
     override: OverrideOut | None
@@ -101,7 +101,7 @@ class MyCodeOut(CodeOut):
     expires_at: dt.datetime
 
 
-class VerifyIn(Schema):
+class VerifyIn(InSchema):
     code: str
 
 
@@ -118,19 +118,19 @@ class VerifyOut(Schema):
     colour_changed: bool = False
 
 
-class OverrideIn(Schema):
+class OverrideIn(InSchema):
     person_id: Id
     colour: str
     reason: str
     valid_until: Moment
 
 
-class DecisionIn(Schema):
+class DecisionIn(InSchema):
     approve: bool
     note: str = ""
 
 
-class RuleSetIn(Schema):
+class RuleSetIn(InSchema):
     params: dict[str, Any]
     note: str = ""
 
@@ -142,7 +142,7 @@ class RuleSetOut(Schema):
     note: str
 
 
-class DeclarationIn(Schema):
+class DeclarationIn(InSchema):
     symptoms: bool = False
     arrived_on: Day | None = None
     arrived_from: str = ""
@@ -150,7 +150,7 @@ class DeclarationIn(Schema):
     note: str = ""
 
 
-class CheckInIn(Schema):
+class HealthCheckInIn(InSchema):
     temperature: Temperature | None = None
     symptoms: bool = False
 
@@ -238,7 +238,7 @@ def declare(request: HttpRequest, body: DeclarationIn) -> Status:
 
 
 @router.post("/me/checkins", response={201: dict[str, Any]})
-def checkin(request: HttpRequest, body: CheckInIn) -> Status:
+def checkin(request: HttpRequest, body: HealthCheckInIn) -> Status:
     c = services.checkin_submit(
         person=_my_person(request), temperature=body.temperature, symptoms=body.symptoms
     )

@@ -8,7 +8,8 @@ import json
 from typing import Annotated
 
 from django.utils import timezone
-from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
+from ninja import Schema
+from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, StringConstraints
 
 BIGINT_MAX = 2**63 - 1
 MAX_PAGE = 1_000_000
@@ -17,7 +18,7 @@ EARLIEST_DAY = dt.date(1900, 1, 1)
 # Text caps, shared by the API schemas and the model fields (a 20 MB dispute summary was once stored).
 SHORT_TEXT = 200
 NOTE_TEXT = 2_000
-LONG_TEXT = 10_000
+LONG_TEXT = 5_000  # the longest free text a model stores (summaries, descriptions, findings)
 
 
 def latest_day() -> dt.date:
@@ -34,6 +35,12 @@ def _day_in_calendar(value: dt.date) -> dt.date:
 def _moment_in_calendar(value: dt.datetime) -> dt.datetime:
     _day_in_calendar(value.date())
     return value
+
+
+class InSchema(Schema):
+    """The base of every request body: no string longer than any text column, no NaN or infinity."""
+
+    model_config = ConfigDict(str_max_length=LONG_TEXT, allow_inf_nan=False)
 
 
 Id = Annotated[int, Field(ge=1, le=BIGINT_MAX)]

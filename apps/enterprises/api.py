@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 from apps.accounts.choices import Perm
 from apps.accounts.models import User
 from apps.accounts.scoping import has_perm_anywhere
-from apps.common.apitypes import Day, Finite, Id, PageNumber, PageSize, column_mapping
+from apps.common.apitypes import Day, Finite, Id, InSchema, PageNumber, PageSize, column_mapping
 from apps.common.errors import Forbidden, NotFound, ValidationFailed
 from apps.common.pagination import Page, paginate
 from apps.enterprises import dashboard, hotline, selectors, services
@@ -82,7 +82,7 @@ class EnterpriseOut(Schema):
         return obj.liaison.get_username() if obj.liaison_id else None  # type: ignore[union-attr]
 
 
-class EnterpriseIn(Schema):
+class EnterpriseIn(InSchema):
     credit_code: str
     name: str
     industry_section: str
@@ -95,7 +95,7 @@ class EnterpriseIn(Schema):
     contact_phone: str = ""
 
 
-class EnterprisePatch(Schema):
+class EnterprisePatch(InSchema):
     name: str | None = None
     industry_section: str | None = None
     area_code: str | None = None
@@ -107,7 +107,7 @@ class EnterprisePatch(Schema):
     contact_phone: str | None = None
 
 
-class ImportOut(Schema):
+class EnterpriseImportOut(Schema):
     id: int
     total_rows: int
     created_rows: int
@@ -116,7 +116,7 @@ class ImportOut(Schema):
     errors: list[dict[str, Any]]
 
 
-class StatusIn(Schema):
+class StatusIn(InSchema):
     status: str
     staff_share_back: Finite | None = None
     capacity_used: Finite | None = None
@@ -135,7 +135,7 @@ class StatusChangeOut(Schema):
     note: str
 
 
-class CommitmentIn(Schema):
+class CommitmentIn(InSchema):
     planned_date: str
     employees_returning: int
     employees_from_outside: int = 0
@@ -157,7 +157,7 @@ class CommitmentOut(Schema):
     text: str
 
 
-class InspectionIn(Schema):
+class InspectionIn(InSchema):
     kind: str = "inspection"
     result: str
     findings: str = ""
@@ -179,20 +179,20 @@ class InspectionOut(Schema):
     follow_up_done_at: dt.datetime | None
 
 
-class ReasonsIn(Schema):
+class ReasonsIn(InSchema):
     reasons: list[str]
     note: str = ""
 
 
-class LiaisonIn(Schema):
+class LiaisonIn(InSchema):
     username: str | None = None
 
 
-class TextIn(Schema):
+class TextIn(InSchema):
     text: str
 
 
-class VisitIn(Schema):
+class VisitIn(InSchema):
     visited_on: str
     notes: str
 
@@ -203,15 +203,15 @@ class VisitOut(Schema):
     notes: str
 
 
-class MemberIn(Schema):
+class MemberIn(InSchema):
     username: str
 
 
-class RevealIn(Schema):
+class EnterpriseRevealIn(InSchema):
     reason: str = ""
 
 
-class PolicyIn(Schema):
+class PolicyIn(InSchema):
     code: str
     title: str
     category: str
@@ -222,7 +222,7 @@ class PolicyIn(Schema):
     valid_until: str = ""
 
 
-class PolicyPatch(Schema):
+class PolicyPatch(InSchema):
     title: str | None = None
     category: str | None = None
     issuer: str | None = None
@@ -258,13 +258,13 @@ class MatchOut(Schema):
     explanations: list[ExplanationOut]
 
 
-class DeliveryIn(Schema):
+class DeliveryIn(InSchema):
     policy_id: Id
     channel: str = ""
     note: str = ""
 
 
-class UptakeIn(Schema):
+class UptakeIn(InSchema):
     uptake: str
     amount: str = ""
     note: str = ""
@@ -323,7 +323,7 @@ class NonResumedOut(EnterpriseOut):
         return [r.reason for r in obj.reasons.all()]
 
 
-class TicketIn(Schema):
+class TicketIn(InSchema):
     category: str
     title: str
     description: str
@@ -360,11 +360,11 @@ class TicketOut(Schema):
         return obj.department.code
 
 
-class ReplyIn(Schema):
+class ReplyIn(InSchema):
     reply: str
 
 
-class RateIn(Schema):
+class RateIn(InSchema):
     satisfaction: int
     comment: str = ""
 
@@ -475,7 +475,7 @@ def enterprises_export(user: User, request: HttpRequest, f: dict[str, str], fmt:
     )
 
 
-@router.post("/import", response=ImportOut)
+@router.post("/import", response=EnterpriseImportOut)
 def enterprise_import(request: HttpRequest, file: File[UploadedFile], mapping: Form[str] = "") -> Any:
     """Import a registry list (CSV/XLSX). Every bad row is reported with line, field and reason (credit codes
     are checked by GB 32100); good rows are kept; importing the same file again changes nothing."""
@@ -488,7 +488,7 @@ def enterprise_import(request: HttpRequest, file: File[UploadedFile], mapping: F
     )
 
 
-@router.post("/power/import", response=ImportOut)
+@router.post("/power/import", response=EnterpriseImportOut)
 def power_import(request: HttpRequest, file: File[UploadedFile], mapping: Form[str] = "") -> Any:
     """Import daily or dekad electricity consumption with last year's figure; each is cross-checked."""
     return services.power_import(
@@ -805,7 +805,7 @@ def enterprise_status(request: HttpRequest, enterprise_id: Id, body: StatusIn) -
 
 
 @router.post("/{enterprise_id}/reveal", response=dict[str, str])
-def enterprise_reveal(request: HttpRequest, enterprise_id: Id, body: RevealIn) -> Any:
+def enterprise_reveal(request: HttpRequest, enterprise_id: Id, body: EnterpriseRevealIn) -> Any:
     """The contact person in clear: needs the reveal permission at the enterprise's area; always audited."""
     enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
     return services.enterprise_reveal_contact(
@@ -1058,7 +1058,7 @@ def ticket_rate(request: HttpRequest, ticket_id: Id, body: RateIn) -> Any:
 
 
 @hotline_router.post("/tickets/{ticket_id}/reopen", response=TicketOut)
-def ticket_reopen(request: HttpRequest, ticket_id: Id, body: RevealIn) -> Any:
+def ticket_reopen(request: HttpRequest, ticket_id: Id, body: EnterpriseRevealIn) -> Any:
     ticket = selectors.ticket_get(user=_user(request), pk=ticket_id)
     return hotline.ticket_reopen(actor=_user(request), ticket=ticket, comment=body.reason, request=request)
 

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema
 
-from apps.common.apitypes import PageNumber, PageSize
+from apps.common.apitypes import InSchema, PageNumber, PageSize
 from apps.common.errors import ValidationFailed
 from apps.common.pagination import Page, paginate
 from apps.indicators import selectors, services
@@ -22,7 +22,7 @@ from core import dekad as dk
 router = Router(tags=["indicators"])
 
 
-class IndicatorIO(Schema):
+class IndicatorIO(InSchema):
     code: str
     name_zh: str
     name_en: str = ""
@@ -34,13 +34,13 @@ class IndicatorIO(Schema):
     active: bool = True
 
 
-class TargetIn(Schema):
+class TargetIn(InSchema):
     area_code: str
     year: int
     value: Decimal
 
 
-class ReportIn(Schema):
+class ReportIn(InSchema):
     indicator: str
     area_code: str
     dekad: str

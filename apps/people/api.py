@@ -10,7 +10,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from apps.accounts.choices import Perm
-from apps.common.apitypes import Id, PageNumber, PageSize, column_mapping
+from apps.common.apitypes import Id, InSchema, PageNumber, PageSize, column_mapping
 from apps.common.errors import NotFound
 from apps.common.pagination import Page, paginate
 from apps.people import selectors, services
@@ -54,7 +54,7 @@ class PersonOut(Schema):
         return obj.area_id
 
 
-class PersonIn(Schema):
+class PersonIn(InSchema):
     name: str
     doc_type: str = "resident_id"
     doc_number: str = ""
@@ -69,7 +69,7 @@ class PersonIn(Schema):
     tags: str = ""
 
 
-class PersonPatch(Schema):
+class PersonPatch(InSchema):
     name: str | None = None
     doc_type: str | None = None
     doc_number: str | None = None
@@ -84,12 +84,12 @@ class PersonPatch(Schema):
     tags: str | None = None
 
 
-class RevealIn(Schema):
+class PersonRevealIn(InSchema):
     fields: list[str]
     reason: str = ""
 
 
-class ImportOut(Schema):
+class PersonImportOut(Schema):
     id: int
     total_rows: int
     created_rows: int
@@ -98,7 +98,7 @@ class ImportOut(Schema):
     errors: list[dict[str, Any]]
 
 
-class MergeIn(Schema):
+class MergeIn(InSchema):
     winner_id: Id
     loser_id: Id
 
@@ -128,7 +128,7 @@ def person_export(request: HttpRequest, q: str = "", area: str = "", format: str
     return persons_export(user=request.user, query=q, area=area, fmt=format, request=request)  # type: ignore[arg-type]
 
 
-@router.post("/import", response=ImportOut)
+@router.post("/import", response=PersonImportOut)
 def person_import(
     request: HttpRequest, file: File[UploadedFile], mapping: Form[str] = ""
 ) -> Any:
@@ -173,7 +173,7 @@ def person_update(request: HttpRequest, person_id: Id, body: PersonPatch) -> Any
 
 
 @router.post("/{person_id}/reveal", response=dict[str, str])
-def person_reveal(request: HttpRequest, person_id: Id, body: RevealIn) -> Any:
+def person_reveal(request: HttpRequest, person_id: Id, body: PersonRevealIn) -> Any:
     """Show personal data in clear. Needs the reveal permission at the person's area; always audited."""
     person = selectors.person_get(user=request.user, pk=person_id)  # type: ignore[arg-type]
     return services.person_reveal(actor=request.user, person=person, fields=body.fields, reason=body.reason,  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
-from apps.common.apitypes import Day, PageNumber, PageSize
+from apps.common.apitypes import Day, InSchema, PageNumber, PageSize
 from apps.common.pagination import Page, paginate
 from apps.prices import selectors, services
 from apps.prices.exports import prices_export
@@ -37,7 +37,7 @@ class MarketOut(Schema):
         return obj.area_id
 
 
-class PriceIn(Schema):
+class PriceIn(InSchema):
     item: str
     market: str
     day: Day
@@ -59,7 +59,7 @@ class PriceOut(Schema):
         return obj.market.code
 
 
-class AlertOut(Schema):
+class PriceAlertOut(Schema):
     item: str
     item_name: str
     market: str
@@ -73,7 +73,7 @@ class AlertOut(Schema):
     reason_zh: str
 
 
-class ShareIn(Schema):
+class ShareIn(InSchema):
     alert_share: Decimal
 
 
@@ -116,7 +116,7 @@ def price_record(request: HttpRequest, body: list[PriceIn]) -> Any:
     return 201, services.prices_record(actor=request.user, rows=[r.dict() for r in body], request=request)  # type: ignore[arg-type]
 
 
-@router.get("/alerts", response=list[AlertOut])
+@router.get("/alerts", response=list[PriceAlertOut])
 def alerts(request: HttpRequest, days: int = 3) -> Any:
     """Prices of the last `days` days above their item's alert share over the 7-day baseline, with the reason."""
     return [

@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
-from apps.common.apitypes import Day, Finite, Id, Latitude, Longitude, PageNumber, PageSize
+from apps.common.apitypes import Day, Finite, Id, InSchema, Latitude, Longitude, PageNumber, PageSize
 from apps.common.errors import NotFound
 from apps.common.pagination import Page, paginate
 from apps.projects import selectors, services
@@ -19,7 +19,7 @@ from apps.projects.models import Milestone, Project
 router = Router(tags=["projects"])
 
 
-class ReasonOut(Schema):
+class ProjectReasonOut(Schema):
     code: str
     colour: str
     en: str
@@ -40,7 +40,7 @@ class ProjectOut(Schema):
     area_code: str
     stage: str
     colour: str
-    colour_reasons: list[ReasonOut]
+    colour_reasons: list[ProjectReasonOut]
     investment_planned: Decimal
     investment_completed: Decimal
     plan_start: dt.date
@@ -63,13 +63,13 @@ class ProjectDetailOut(ProjectOut):
         return list(obj.milestones.all())
 
 
-class MilestoneIn(Schema):
+class MilestoneIn(InSchema):
     name: str
     planned: Day
     actual: Day | None = None
 
 
-class ProjectIn(Schema):
+class ProjectIn(InSchema):
     ref: str
     name: str
     area_code: str
@@ -85,7 +85,7 @@ class ProjectIn(Schema):
     milestones: list[MilestoneIn] = []
 
 
-class ProjectPatch(Schema):
+class ProjectPatch(InSchema):
     name: str | None = None
     stage: str | None = None
     investment_completed: Decimal | None = None
@@ -93,11 +93,11 @@ class ProjectPatch(Schema):
     unit: str | None = None
 
 
-class MilestonePatch(Schema):
+class MilestonePatch(InSchema):
     actual: Day | None
 
 
-class ThresholdsIO(Schema):
+class ThresholdsIO(InSchema):
     yellow_days_behind: int | None = None
     red_days_behind: int | None = None
     yellow_overdue_share: Finite | None = None

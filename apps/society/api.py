@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
-from apps.common.apitypes import Day, Id, PageNumber, PageSize
+from apps.common.apitypes import Day, Id, InSchema, PageNumber, PageSize
 from apps.common.pagination import Page, paginate
 from apps.society import selectors, services
 from apps.society.exports import disputes_export, schools_export
@@ -54,7 +54,7 @@ class SchoolDetailOut(SchoolOut):
     checklist: list[CheckOut]
 
 
-class SchoolIn(Schema):
+class SchoolIn(InSchema):
     code: str
     name: str
     area_code: str
@@ -64,14 +64,14 @@ class SchoolIn(Schema):
     plan_note: str = ""
 
 
-class SchoolPatch(Schema):
+class SchoolPatch(InSchema):
     planned_reopen: Day | None = None
     actual_reopen: Day | None = None
     plan_note: str | None = None
     students: int | None = None
 
 
-class CheckIn(Schema):
+class CheckIn(InSchema):
     done: bool
     evidence: str = ""
 
@@ -105,7 +105,7 @@ class DisputeOut(Schema):
         return obj.respondent_masked
 
 
-class DisputeIn(Schema):
+class DisputeIn(InSchema):
     area_code: str
     kind: str
     summary: str
@@ -116,17 +116,17 @@ class DisputeIn(Schema):
     opened_on: Day | None = None
 
 
-class TransitionIn(Schema):
+class DisputeTransitionIn(InSchema):
     status: str
     resolution: str = ""
     on: Day | None = None
 
 
-class RevealIn(Schema):
+class DisputeRevealIn(InSchema):
     reason: str = ""
 
 
-class ChecklistItemIO(Schema):
+class ChecklistItemIO(InSchema):
     code: str
     group: str
     text_zh: str
@@ -277,13 +277,13 @@ def dispute_detail(request: HttpRequest, dispute_id: Id) -> Any:
 
 
 @router.post("/disputes/{dispute_id}/transition", response=DisputeOut)
-def dispute_transition(request: HttpRequest, dispute_id: Id, body: TransitionIn) -> Any:
+def dispute_transition(request: HttpRequest, dispute_id: Id, body: DisputeTransitionIn) -> Any:
     dispute = selectors.dispute_get(user=request.user, pk=dispute_id)  # type: ignore[arg-type]
     return services.dispute_transition(actor=request.user, dispute=dispute, request=request, **body.dict())  # type: ignore[arg-type]
 
 
 @router.post("/disputes/{dispute_id}/reveal", response=dict[str, str])
-def dispute_reveal(request: HttpRequest, dispute_id: Id, body: RevealIn) -> Any:
+def dispute_reveal(request: HttpRequest, dispute_id: Id, body: DisputeRevealIn) -> Any:
     """The parties in clear; needs the reveal permission; always audited."""
     dispute = selectors.dispute_get(user=request.user, pk=dispute_id)  # type: ignore[arg-type]
     return services.dispute_reveal(actor=request.user, dispute=dispute, reason=body.reason, request=request)  # type: ignore[arg-type]

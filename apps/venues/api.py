@@ -12,7 +12,17 @@ from ninja import Router, Schema, Status
 
 from apps.accounts.choices import Perm
 from apps.accounts.scoping import has_perm_anywhere
-from apps.common.apitypes import Count, Id, Latitude, Longitude, Moment, PageNumber, PageSize, Percent
+from apps.common.apitypes import (
+    Count,
+    Id,
+    InSchema,
+    Latitude,
+    Longitude,
+    Moment,
+    PageNumber,
+    PageSize,
+    Percent,
+)
 from apps.common.errors import Forbidden, NotFound, ValidationFailed
 from apps.common.pagination import Page, paginate
 from apps.venues import selectors, services
@@ -40,7 +50,7 @@ class VenueOut(Schema):
         return str(obj.area_id)
 
 
-class VenueIn(Schema):
+class VenueIn(InSchema):
     name: str
     category: str
     area_code: str
@@ -72,7 +82,7 @@ class ScanOut(Schema):
         return str(obj.venue.name)
 
 
-class BatchIn(Schema):
+class BatchIn(InSchema):
     device_id: str = ""
     scans: list[dict[str, Any]]
 
@@ -84,13 +94,13 @@ class BatchOut(Schema):
     alerts: int
 
 
-class CheckInIn(Schema):
+class VenueCheckInIn(InSchema):
     venue_code: str
     client_id: str
     scanned_at: Moment | None = None
 
 
-class AlertOut(Schema):
+class ScanAlertOut(Schema):
     id: int
     kind: str
     status: str
@@ -157,7 +167,7 @@ def scans_batch(request: HttpRequest, body: BatchIn) -> services.IngestResult:
 
 
 @router.post("/checkin", response=BatchOut)
-def citizen_checkin(request: HttpRequest, body: CheckInIn) -> services.IngestResult:
+def citizen_checkin(request: HttpRequest, body: VenueCheckInIn) -> services.IngestResult:
     """A citizen scans a venue code (场所码) to record the visit."""
     person_id = getattr(request.user, "person_id", None)
     if person_id is None:
@@ -177,12 +187,12 @@ def citizen_checkin(request: HttpRequest, body: CheckInIn) -> services.IngestRes
     return services.scans_ingest(actor=request.user, scans=[scan], citizen_person_id=person_id)  # type: ignore[arg-type]
 
 
-@router.get("/alerts", response=Page[AlertOut])
+@router.get("/alerts", response=Page[ScanAlertOut])
 def alerts(request: HttpRequest, status: str = "", page: PageNumber = 1, page_size: PageSize = 50) -> dict[str, Any]:
     return paginate(selectors.alerts_list(user=request.user, status=status), page, page_size)  # type: ignore[arg-type]
 
 
-@router.post("/alerts/{alert_id}/acknowledge", response=AlertOut)
+@router.post("/alerts/{alert_id}/acknowledge", response=ScanAlertOut)
 def alert_ack(request: HttpRequest, alert_id: Id, close: bool = False) -> Any:
     alert = selectors.alert_get(user=request.user, pk=alert_id)  # type: ignore[arg-type]
     return services.alert_acknowledge(actor=request.user, alert=alert, close=close)  # type: ignore[arg-type]
