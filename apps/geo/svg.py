@@ -38,7 +38,7 @@ def boundaries_svg(
 ) -> SafeString:
     """One <path> per area, linked to its page; `fills` colours areas (risk levels, project status);
     `markers` are dots on top, drawn only inside the areas' bounding box."""
-    shapes = [(code, name, _rings(g)) for code, name, g in areas if g]
+    shapes = [(code, name, rings) for code, name, g in areas if g and (rings := _rings(g))]
     points = [pt for _, _, rings in shapes for ring in rings for pt in ring]
     if not points:
         return mark_safe("")  # noqa: S308 - a constant empty string

@@ -99,7 +99,7 @@ def battle_map_svg(*, user: User, area: str = "", width: int = 640) -> SafeStrin
     boundaries = (
         dict(Area.objects.filter(code__in=unplaced).values_list("code", "boundary")) if unplaced else {}
     )
-    shapes = [(code, name, _rings(g)) for code, name, g in districts if g]
+    shapes = [(code, name, rings) for code, name, g in districts if g and (rings := _rings(g))]
     points = [pt for _, _, rings in shapes for ring in rings for pt in ring]
     if not points:
         return mark_safe("")  # noqa: S308 - a constant empty string
