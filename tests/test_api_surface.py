@@ -126,3 +126,19 @@ def test_out_of_range_query_values_are_a_422_naming_the_field(path, field, make_
     response = client.get(path)
     assert response.status_code == 422, (path, response.status_code, response.content[:300])
     assert [d["field"].split(".")[-1] for d in response.json()["details"]] == [field]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        ("post", "/api/indicators/", {"code": "gdp", "name_zh": "生产总值", "name_en": "GDP", "unit": "亿元",
+                              "grace_days": -1}, "grace_days"),
+        ("put", "/api/projects/thresholds", {"min_milestones_for_share": -3}, "min_milestones_for_share"),
+        ("post", "/api/prices/", [{"item": "rice", "market": "m", "day": "2026-01-01", "price": "1e30"}], "price"),
+    ],
+)
+def test_a_negative_count_or_an_oversized_amount_is_a_422_naming_it(method, path, body, field, make_user, api_of):
+    econ = make_user("economic_officer", "990000")
+    response = getattr(api_of(econ), method)(path, body, content_type="application/json")
+    assert response.status_code == 422, (response.status_code, response.content[:300])
+    assert field in [d["field"].split(".")[-1] for d in response.json()["details"]]

@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.db import DataError
+from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI, Schema
@@ -135,6 +135,14 @@ def on_too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
 def on_table_error(request: HttpRequest, exc: TableError) -> HttpResponse:
     # Raised while an import reads its rows, before it stores any (imports validate every row first).
     return error(request, 422, "bad_file", str(exc), [{"field": "file", "message": str(exc)}])
+
+
+@api.exception_handler(IntegrityError)
+def on_integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    # A last guard as well: a rule of the database (unique, check) refused the write, and the service's
+    # transaction stored nothing. Services check these rules first and name the field themselves.
+    log.warning("a database rule refused a write: %s", exc)
+    return error(request, 409, "conflict", "the change conflicts with stored data or a rule")
 
 
 @api.exception_handler(OverflowError)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Annotated
+from decimal import Decimal
+from typing import Annotated, Any
 
 from django.utils import timezone
 from ninja import Schema
@@ -47,6 +48,9 @@ Id = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
 PageNumber = Annotated[int, Field(ge=1, le=MAX_PAGE)]
 PageSize = Annotated[int, Field(ge=1, le=BIGINT_MAX)]  # larger sizes are clamped to MAX_PAGE_SIZE
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
+SmallCount = Annotated[int, Field(ge=0, le=32_767)]  # a PositiveSmallIntegerField
+Year = Annotated[int, Field(ge=EARLIEST_DAY.year, le=2100)]
+DaysBack = Annotated[int, Field(ge=1, le=3_660)]  # a look-back window: at most ten years
 Day = Annotated[dt.date, AfterValidator(_day_in_calendar)]
 # An instant with its offset: "2026-12-01T00:00:00" (naive) or a bare date is refused, not guessed.
 Moment = Annotated[AwareDatetime, AfterValidator(_moment_in_calendar)]
@@ -55,6 +59,14 @@ Temperature = Annotated[float, Field(ge=30, le=45, allow_inf_nan=False)]
 Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
 Percent = Annotated[int, Field(ge=0, le=100)]
+
+
+def Amount(max_digits: int, decimal_places: int, *, ge: int | None = None) -> Any:  # noqa: N802 - a type factory
+    """A Decimal that fits DecimalField(max_digits, decimal_places): finite, and below 10^(integer digits)."""
+    bound = Decimal(10) ** (max_digits - decimal_places)
+    return Annotated[Decimal, Field(ge=ge, gt=None if ge is not None else -bound, lt=bound, allow_inf_nan=False)]
+
+
 ShortText = Annotated[str, StringConstraints(max_length=SHORT_TEXT)]
 NoteText = Annotated[str, StringConstraints(max_length=NOTE_TEXT)]
 LongText = Annotated[str, StringConstraints(max_length=LONG_TEXT)]

@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 from apps.accounts.choices import Perm
 from apps.accounts.models import User
 from apps.accounts.scoping import has_perm_anywhere
-from apps.common.apitypes import Day, Finite, Id, InSchema, PageNumber, PageSize, column_mapping
+from apps.common.apitypes import Count, Day, Finite, Id, InSchema, PageNumber, PageSize, column_mapping
 from apps.common.errors import Forbidden, NotFound, ValidationFailed
 from apps.common.pagination import Page, paginate
 from apps.enterprises import dashboard, hotline, selectors, services
@@ -89,7 +89,7 @@ class EnterpriseIn(InSchema):
     area_code: str
     size_class: str
     above_designated: bool = False
-    employees: int = 0
+    employees: Count = 0
     annual_revenue: str = ""
     contact_name: str = ""
     contact_phone: str = ""
@@ -101,7 +101,7 @@ class EnterprisePatch(InSchema):
     area_code: str | None = None
     size_class: str | None = None
     above_designated: bool | None = None
-    employees: int | None = None
+    employees: Count | None = None
     annual_revenue: str | None = None
     contact_name: str | None = None
     contact_phone: str | None = None
@@ -137,8 +137,8 @@ class StatusChangeOut(Schema):
 
 class CommitmentIn(InSchema):
     planned_date: str
-    employees_returning: int
-    employees_from_outside: int = 0
+    employees_returning: Count
+    employees_from_outside: Count = 0
     measures: list[str]
     text: str
     capacity_used: Finite | None = None

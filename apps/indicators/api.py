@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema
 
-from apps.common.apitypes import InSchema, PageNumber, PageSize
+from apps.common.apitypes import Amount, InSchema, PageNumber, PageSize, SmallCount, Year
 from apps.common.errors import ValidationFailed
 from apps.common.pagination import Page, paginate
 from apps.indicators import selectors, services
@@ -29,22 +29,22 @@ class IndicatorIO(InSchema):
     unit: str
     frequency: str = "dekad"
     kind: str = "flow"
-    grace_days: int = 3
-    order: int = 0
+    grace_days: SmallCount = 3
+    order: SmallCount = 0
     active: bool = True
 
 
 class TargetIn(InSchema):
     area_code: str
-    year: int
-    value: Decimal
+    year: Year
+    value: Amount(16, 2)  # type: ignore[valid-type]
 
 
 class ReportIn(InSchema):
     indicator: str
     area_code: str
     dekad: str
-    value: Decimal
+    value: Amount(16, 2)  # type: ignore[valid-type]
     note: str = ""
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
-from apps.common.apitypes import Day, InSchema, PageNumber, PageSize
+from apps.common.apitypes import Amount, Day, DaysBack, InSchema, PageNumber, PageSize
 from apps.common.pagination import Page, paginate
 from apps.prices import selectors, services
 from apps.prices.exports import prices_export
@@ -41,7 +41,7 @@ class PriceIn(InSchema):
     item: str
     market: str
     day: Day
-    price: Decimal
+    price: Amount(10, 2, ge=0)  # type: ignore[valid-type]
 
 
 class PriceOut(Schema):
@@ -74,7 +74,7 @@ class PriceAlertOut(Schema):
 
 
 class ShareIn(InSchema):
-    alert_share: Decimal
+    alert_share: Amount(5, 3, ge=0)  # type: ignore[valid-type]
 
 
 @router.get("/items", response=list[ItemOut])
@@ -117,7 +117,7 @@ def price_record(request: HttpRequest, body: list[PriceIn]) -> Any:
 
 
 @router.get("/alerts", response=list[PriceAlertOut])
-def alerts(request: HttpRequest, days: int = 3) -> Any:
+def alerts(request: HttpRequest, days: DaysBack = 3) -> Any:
     """Prices of the last `days` days above their item's alert share over the 7-day baseline, with the reason."""
     return [
         {
@@ -158,6 +158,6 @@ def export(
 
 
 @router.get("/items/{code}/series")
-def series(request: HttpRequest, code: str, days: int = 30) -> Any:
+def series(request: HttpRequest, code: str, days: DaysBack = 30) -> Any:
     item = selectors.item_get(code=code)
     return selectors.price_series(user=request.user, item=item, days=min(max(days, 7), 366))  # type: ignore[arg-type]

@@ -9,7 +9,18 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
-from apps.common.apitypes import Day, Finite, Id, InSchema, Latitude, Longitude, PageNumber, PageSize
+from apps.common.apitypes import (
+    Amount,
+    Count,
+    Day,
+    Finite,
+    Id,
+    InSchema,
+    Latitude,
+    Longitude,
+    PageNumber,
+    PageSize,
+)
 from apps.common.errors import NotFound
 from apps.common.pagination import Page, paginate
 from apps.projects import selectors, services
@@ -41,7 +52,7 @@ class ProjectOut(Schema):
     stage: str
     colour: str
     colour_reasons: list[ProjectReasonOut]
-    investment_planned: Decimal
+    investment_planned: Amount(14, 2, ge=0)  # type: ignore[valid-type]
     investment_completed: Decimal
     plan_start: dt.date
     plan_end: dt.date
@@ -73,13 +84,13 @@ class ProjectIn(InSchema):
     ref: str
     name: str
     area_code: str
-    investment_planned: Decimal
+    investment_planned: Amount(14, 2, ge=0)  # type: ignore[valid-type]
     plan_start: Day
     plan_end: Day
     official: str
     unit: str = ""
     stage: str = "signed"
-    investment_completed: Decimal = Decimal(0)
+    investment_completed: Amount(14, 2, ge=0) = Decimal(0)  # type: ignore[valid-type]
     lon: Longitude | None = None
     lat: Latitude | None = None
     milestones: list[MilestoneIn] = []
@@ -88,7 +99,7 @@ class ProjectIn(InSchema):
 class ProjectPatch(InSchema):
     name: str | None = None
     stage: str | None = None
-    investment_completed: Decimal | None = None
+    investment_completed: Amount(14, 2, ge=0) | None = None  # type: ignore[valid-type]
     official: str | None = None
     unit: str | None = None
 
@@ -98,11 +109,11 @@ class MilestonePatch(InSchema):
 
 
 class ThresholdsIO(InSchema):
-    yellow_days_behind: int | None = None
-    red_days_behind: int | None = None
+    yellow_days_behind: Count | None = None
+    red_days_behind: Count | None = None
     yellow_overdue_share: Finite | None = None
     red_overdue_share: Finite | None = None
-    min_milestones_for_share: int = 3
+    min_milestones_for_share: Count = 3
     yellow_investment_shortfall: Finite | None = None
     red_investment_shortfall: Finite | None = None
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
-from apps.common.apitypes import Day, Id, InSchema, PageNumber, PageSize
+from apps.common.apitypes import Amount, Count, Day, Id, InSchema, PageNumber, PageSize, SmallCount
 from apps.common.pagination import Page, paginate
 from apps.society import selectors, services
 from apps.society.exports import disputes_export, schools_export
@@ -59,7 +59,7 @@ class SchoolIn(InSchema):
     name: str
     area_code: str
     level: str
-    students: int = 0
+    students: Count = 0
     planned_reopen: Day | None = None
     plan_note: str = ""
 
@@ -68,7 +68,7 @@ class SchoolPatch(InSchema):
     planned_reopen: Day | None = None
     actual_reopen: Day | None = None
     plan_note: str | None = None
-    students: int | None = None
+    students: Count | None = None
 
 
 class CheckIn(InSchema):
@@ -112,7 +112,7 @@ class DisputeIn(InSchema):
     claimant: str
     respondent: str
     owner_name: str
-    amount: Decimal | None = None
+    amount: Amount(14, 2, ge=0) | None = None  # type: ignore[valid-type]
     opened_on: Day | None = None
 
 
@@ -131,7 +131,7 @@ class ChecklistItemIO(InSchema):
     group: str
     text_zh: str
     text_en: str = ""
-    order: int = 0
+    order: SmallCount = 0
     active: bool = True
 
 
