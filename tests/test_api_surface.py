@@ -142,3 +142,13 @@ def test_a_negative_count_or_an_oversized_amount_is_a_422_naming_it(method, path
     response = getattr(api_of(econ), method)(path, body, content_type="application/json")
     assert response.status_code == 422, (response.status_code, response.content[:300])
     assert field in [d["field"].split(".")[-1] for d in response.json()["details"]]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/areas/9901%00", "/api/indicators/gdp%E2%80%AE/series", "/api/prices/items/rice%00/series",
+             "/api/codes/counts?level=99999999999999999999", "/api/indicators/gdp/series?year=99999"],
+)
+def test_a_nul_in_a_path_code_or_an_absurd_level_or_year_is_a_422(path, make_user, api_of):
+    user = make_user("commander", "990000")
+    response = api_of(user).get(path)
+    assert response.status_code == 422, (response.status_code, response.content[:300])

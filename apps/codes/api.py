@@ -15,7 +15,7 @@ from apps.accounts.scoping import has_perm_anywhere
 from apps.codes import selectors, services
 from apps.codes.keys import public_keys, public_keys_document
 from apps.codes.models import HealthCode, RuleSetVersion
-from apps.common.apitypes import Day, Id, InSchema, Moment, Temperature
+from apps.common.apitypes import AreaCodeLength, Day, Id, InSchema, Moment, Temperature
 from apps.common.errors import Forbidden, NotFound
 from apps.people.models import Person
 from apps.people.pii import person_refs
@@ -251,7 +251,7 @@ def person_code(request: HttpRequest, person_id: Id) -> dict[str, Any]:
 
 
 @router.get("/counts", response=list[CountOut])
-def counts(request: HttpRequest, area: str = "", level: int = 6) -> list[dict[str, object]]:
+def counts(request: HttpRequest, area: str = "", level: AreaCodeLength = 6) -> list[dict[str, object]]:
     """Colour counts by area (district: level=6, street: 9, community: 12) in the caller's jurisdiction."""
     return selectors.colour_counts(user=request.user, area=area, level_digits=level)  # type: ignore[arg-type]
 

@@ -12,6 +12,8 @@ from django.utils import timezone
 from ninja import Schema
 from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, StringConstraints
 
+from core.textclean import has_invisible
+
 BIGINT_MAX = 2**63 - 1
 MAX_PAGE = 1_000_000
 EARLIEST_DAY = dt.date(1900, 1, 1)
@@ -44,12 +46,23 @@ class InSchema(Schema):
     model_config = ConfigDict(str_max_length=LONG_TEXT, allow_inf_nan=False)
 
 
+def _visible(value: str) -> str:
+    if has_invisible(value):
+        raise ValueError("contains a control, direction-override or surrogate character")
+    return value
+
+
+# A code in a URL path (area, indicator, price item): request bodies and queries are cleaned by the parser,
+# a path is not, and PostgreSQL refuses a NUL in any string.
+PathCode = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_visible)]
 Id = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
 PageNumber = Annotated[int, Field(ge=1, le=MAX_PAGE)]
 PageSize = Annotated[int, Field(ge=1, le=BIGINT_MAX)]  # larger sizes are clamped to MAX_PAGE_SIZE
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
 SmallCount = Annotated[int, Field(ge=0, le=32_767)]  # a PositiveSmallIntegerField
 Year = Annotated[int, Field(ge=EARLIEST_DAY.year, le=2100)]
+AreaCodeLength = Annotated[int, Field(ge=1, le=12)]  # digits of an area code: 6 district, 9 street, 12 community
+YearOrZero = Annotated[int, Field(ge=0, le=2100)]  # 0: the current year
 DaysBack = Annotated[int, Field(ge=1, le=3_660)]  # a look-back window: at most ten years
 Day = Annotated[dt.date, AfterValidator(_day_in_calendar)]
 # An instant with its offset: "2026-12-01T00:00:00" (naive) or a bare date is refused, not guessed.

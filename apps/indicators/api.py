@@ -11,7 +11,16 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema
 
-from apps.common.apitypes import Amount, InSchema, PageNumber, PageSize, SmallCount, Year
+from apps.common.apitypes import (
+    Amount,
+    InSchema,
+    PageNumber,
+    PageSize,
+    PathCode,
+    SmallCount,
+    Year,
+    YearOrZero,
+)
 from apps.common.errors import ValidationFailed
 from apps.common.pagination import Page, paginate
 from apps.indicators import selectors, services
@@ -166,7 +175,7 @@ def export(request: HttpRequest, dekad: str = "", format: str = "csv") -> HttpRe
 
 
 @router.get("/{code}/ranking", response=list[RankingOut])
-def ranking(request: HttpRequest, code: str, dekad: str = "") -> Any:
+def ranking(request: HttpRequest, code: PathCode, dekad: str = "") -> Any:
     selectors.indicator_get(code=code)
     return [
         asdict(r)
@@ -175,7 +184,7 @@ def ranking(request: HttpRequest, code: str, dekad: str = "") -> Any:
 
 
 @router.get("/{code}/series")
-def series(request: HttpRequest, code: str, year: int = 0) -> Any:
+def series(request: HttpRequest, code: PathCode, year: YearOrZero = 0) -> Any:
     indicator = selectors.indicator_get(code=code)
     return selectors.indicator_series(
         user=request.user, indicator=indicator, year=year or timezone.localdate().year
@@ -183,7 +192,7 @@ def series(request: HttpRequest, code: str, year: int = 0) -> Any:
 
 
 @router.put("/{code}/targets", response=TargetIn)
-def target_set(request: HttpRequest, code: str, body: TargetIn) -> Any:
+def target_set(request: HttpRequest, code: PathCode, body: TargetIn) -> Any:
     indicator = selectors.indicator_get(code=code)
     t = services.target_set(actor=request.user, indicator=indicator, request=request, **body.dict())  # type: ignore[arg-type]
     return {"area_code": t.area_id, "year": t.year, "value": t.value}

@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
-from apps.common.apitypes import Amount, Day, DaysBack, InSchema, PageNumber, PageSize
+from apps.common.apitypes import Amount, Day, DaysBack, InSchema, PageNumber, PageSize, PathCode
 from apps.common.pagination import Page, paginate
 from apps.prices import selectors, services
 from apps.prices.exports import prices_export
@@ -83,7 +83,7 @@ def item_list(request: HttpRequest) -> Any:
 
 
 @router.put("/items/{code}", response=ItemOut)
-def item_alert_share(request: HttpRequest, code: str, body: ShareIn) -> Any:
+def item_alert_share(request: HttpRequest, code: PathCode, body: ShareIn) -> Any:
     """Set the share over the 7-day baseline above which the item's prices alert (headquarters only)."""
     item = selectors.item_get(code=code)
     return services.item_alert_share_set(
@@ -158,6 +158,6 @@ def export(
 
 
 @router.get("/items/{code}/series")
-def series(request: HttpRequest, code: str, days: DaysBack = 30) -> Any:
+def series(request: HttpRequest, code: PathCode, days: DaysBack = 30) -> Any:
     item = selectors.item_get(code=code)
     return selectors.price_series(user=request.user, item=item, days=min(max(days, 7), 366))  # type: ignore[arg-type]
