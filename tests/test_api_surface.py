@@ -134,7 +134,7 @@ def test_out_of_range_query_values_are_a_422_naming_the_field(path, field, make_
         ("post", "/api/indicators/", {"code": "gdp", "name_zh": "生产总值", "name_en": "GDP", "unit": "亿元",
                               "grace_days": -1}, "grace_days"),
         ("put", "/api/projects/thresholds", {"min_milestones_for_share": -3}, "min_milestones_for_share"),
-        ("post", "/api/prices/", [{"item": "rice", "market": "m", "day": "2026-01-01", "price": "1e30"}], "price"),
+        ("put", "/api/prices/items/rice", {"alert_share": "1e30"}, "alert_share"),
     ],
 )
 def test_a_negative_count_or_an_oversized_amount_is_a_422_naming_it(method, path, body, field, make_user, api_of):

@@ -41,7 +41,7 @@ class PriceIn(InSchema):
     item: str
     market: str
     day: Day
-    price: Amount(10, 2, ge=0)  # type: ignore[valid-type]
+    price: Decimal  # the service names the row of an absurd price
 
 
 class PriceOut(Schema):

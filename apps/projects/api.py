@@ -10,7 +10,6 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
 from apps.common.apitypes import (
-    Amount,
     Count,
     Day,
     Finite,
@@ -52,7 +51,7 @@ class ProjectOut(Schema):
     stage: str
     colour: str
     colour_reasons: list[ProjectReasonOut]
-    investment_planned: Amount(14, 2, ge=0)  # type: ignore[valid-type]
+    investment_planned: Decimal  # the service checks the range and names the field
     investment_completed: Decimal
     plan_start: dt.date
     plan_end: dt.date
@@ -84,13 +83,13 @@ class ProjectIn(InSchema):
     ref: str
     name: str
     area_code: str
-    investment_planned: Amount(14, 2, ge=0)  # type: ignore[valid-type]
+    investment_planned: Decimal  # the service checks the range and names the field
     plan_start: Day
     plan_end: Day
     official: str
     unit: str = ""
     stage: str = "signed"
-    investment_completed: Amount(14, 2, ge=0) = Decimal(0)  # type: ignore[valid-type]
+    investment_completed: Decimal = Decimal(0)
     lon: Longitude | None = None
     lat: Latitude | None = None
     milestones: list[MilestoneIn] = []
@@ -99,7 +98,7 @@ class ProjectIn(InSchema):
 class ProjectPatch(InSchema):
     name: str | None = None
     stage: str | None = None
-    investment_completed: Amount(14, 2, ge=0) | None = None  # type: ignore[valid-type]
+    investment_completed: Decimal | None = None
     official: str | None = None
     unit: str | None = None
 
