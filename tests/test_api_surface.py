@@ -152,3 +152,19 @@ def test_a_nul_in_a_path_code_or_an_absurd_level_or_year_is_a_422(path, make_use
     user = make_user("commander", "990000")
     response = api_of(user).get(path)
     assert response.status_code == 422, (response.status_code, response.content[:300])
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/persons/import", "/api/areas/import", "/api/enterprises/import", "/api/enterprises/power/import",
+             "/api/cases/labs/file"],
+)
+def test_every_import_refuses_a_cell_over_the_csv_field_limit_with_a_422(path, make_user, api_of):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    user = make_user("commander", "990000")
+    for role in ("district_officer", "economic_officer", "epidemiologist"):
+        user.grants.create(role=role, area_id="990000")
+    data = ("name," + "x" * 140_000 + "\nrow,1\n").encode()  # the header itself (rows: tests/people)
+    response = api_of(user).post(path, {"file": SimpleUploadedFile("big.csv", data), "lab": "lab1"})
+    assert response.status_code == 422, (path, response.status_code, response.content[:300])
+    assert response.json()["code"] == "bad_file"

@@ -82,3 +82,21 @@ def test_a_citizen_check_in_with_a_naive_or_year_one_time_is_a_422(make_user, ap
         r = api_of(citizen).post("/api/venues/checkin", body, content_type="application/json")
         assert r.status_code == 422, (at, r.content)
         assert r.json()["details"][0]["field"].split(".")[-1] == "scanned_at"
+
+
+def test_the_alert_list_matches_its_published_schema(
+    make_user: Any, venue_a: Venue, person_factory: Any, officer_a: Any, api_of: Any
+) -> None:
+    # Another app's `AlertOut` once took this endpoint's component name, so its answers broke their own schema.
+    guard = make_user("checkpoint_operator", DISTRICT_A, username="guard")
+    p = person_factory(actor=officer_a)
+    api_of(guard).post("/api/venues/scans/batch", {"scans": [scan(venue_a, p, colour="red")]},
+                       content_type="application/json")
+    items = api_of(officer_a).get("/api/venues/alerts").json()["items"]
+    assert items
+    schema = api_of(officer_a).get("/api/openapi.json").json()
+    page = schema["paths"]["/api/venues/alerts"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    components = schema["components"]["schemas"]
+    page = components[page["$ref"].split("/")[-1]]
+    item = components[page["properties"]["items"]["items"]["$ref"].split("/")[-1]]
+    assert set(item["required"]) <= set(items[0]) <= set(item["properties"])
