@@ -8,11 +8,15 @@ Bounded for the normal suite (a fixed seed, a few examples per operation). A lon
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -39,6 +43,11 @@ CITY_ROLES = [Role.COMMANDER, Role.DISTRICT_OFFICER, Role.EPIDEMIOLOGIST, Role.C
 def fuzz(headers: dict[str, str], examples: int, only: str = "") -> tuple[int, list[str]]:
     """Run every operation (or those whose path starts with `only`) `examples` times; return the number of cases
     run and one entry per failing operation."""
+    with connection_kept_open():
+        return _fuzz(headers, examples, only)
+
+
+def _fuzz(headers: dict[str, str], examples: int, only: str) -> tuple[int, list[str]]:
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
     ran = [0]
     failures: list[str] = []
@@ -62,6 +71,19 @@ def fuzz(headers: dict[str, str], examples: int, only: str = "") -> tuple[int, l
         except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - collected, reported all at once below
             failures.append(f"{operation.method.upper()} {operation.path}: {str(exc)[:1500]}")
     return ran[0], failures
+
+
+@contextmanager
+def connection_kept_open() -> Iterator[None]:
+    """The plain WSGI handler closes the database connection after each request, which would end the test's
+    transaction (on PostgreSQL); Django's own test client keeps it open in the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def city_wide_token() -> str:
