@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from core.textclean import clean_text
+
 
 def mask_id_number(number: str) -> str:
+    number = clean_text(number)
     # 320102********1234: the area prefix and the last four, as lists in the field show them.
     if len(number) > 10:
         return number[:6] + "*" * (len(number) - 10) + number[-4:]
@@ -11,6 +14,7 @@ def mask_id_number(number: str) -> str:
 
 
 def mask_phone(phone: str) -> str:
+    phone = clean_text(phone)
     # 138****5678. Shorter numbers (an international "+123456") keep less, and always hide some digits.
     if len(phone) >= 11:
         return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
@@ -25,6 +29,8 @@ def _mask_middle(value: str, keep: int) -> str:
 
 
 def mask_name(name: str) -> str:
+    # A kept end character must never be a direction override that turns the rest of a line around.
+    name = clean_text(name)
     if not name:
         return ""
     if " " in name.strip():  # Latin names: first initial of each part

@@ -98,23 +98,38 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], Iterator[Row]]:
     text = _decode(data)
     reader = csv.reader(io.StringIO(text, newline=""))
     header = []
-    for values in reader:  # the header is the first line that is not blank
-        header = [h.strip() for h in values]
-        if any(header):
-            break
+    try:
+        for values in reader:  # the header is the first line that is not blank
+            header = [h.strip() for h in values]
+            if any(header):
+                break
+    except csv.Error as exc:
+        raise _csv_error(exc, reader.line_num) from None
     if not any(header):
         raise TableError("the file is empty")
     _check_header(header)
 
     def csv_rows() -> Iterator[Row]:
         end = reader.line_num
-        for values in reader:
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:  # raised while reading: the caller has stored nothing yet
+                raise _csv_error(exc, end + 1) from None
             # A quoted cell may span lines: report the line the record starts on, not the one it ends on.
             start, end = end + 1, reader.line_num
             if any(v.strip() for v in values):
                 yield Row(start, _values(header, [unquote(v) for v in values]))
 
     return header, csv_rows()
+
+
+def _csv_error(exc: csv.Error, line: int) -> TableError:
+    if "field larger than field limit" in str(exc):
+        return TableError(f"line {line}: a cell is longer than {csv.field_size_limit()} characters")
+    return TableError(f"line {line}: not a readable CSV record ({exc})")
 
 
 def _values(header: Sequence[str], cells: Sequence[str]) -> dict[str, str]:

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from django.utils.datastructures import MultiValueDict
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
 
 from apps.accounts.models import User
 from apps.accounts.services import token_user
 from apps.common.errors import ServiceError
+from core.tabular import TableError
+from core.textclean import clean_text, clean_tree
 
 log = logging.getLogger(__name__)
 
@@ -27,13 +33,67 @@ class TokenAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+class CleanParser(Parser):
+    """JSON without NaN/Infinity literals; every string of a body, query or form without NUL, controls, direction
+    overrides or lone surrogates (core.textclean), so no stored name can turn a line around or break an encoding."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        return clean_tree(json.loads(request.body, parse_constant=_reject_constant))  # type: ignore[return-value]
+
+    def parse_querydict(self, data: MultiValueDict, list_fields: list[str], request: HttpRequest) -> dict[str, Any]:
+        parsed = super().parse_querydict(data, list_fields, request)
+        return {clean_text(k): clean_tree(v) for k, v in parsed.items()}
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+class ErrorOut(Schema):
+    """Every error answer: a stable code, a message for people, and details naming the fields."""
+
+    code: str
+    message: str
+    details: list[Any]
+
+
+# The errors an operation can answer besides its own documented ones (see TongchouAPI.get_openapi_schema).
+ERROR_STATUSES = {
+    "400": "The request cannot be carried out as sent.",
+    "401": "Not signed in, or the bearer token is not valid.",
+    "403": "The caller may not do this here (role or jurisdiction).",
+    "404": "No such object in the caller's jurisdiction.",
+    "409": "The request conflicts with the current state.",
+    "413": "The request body is larger than the server accepts.",
+    "422": "A field is missing or not valid; `details` names it.",
+}
+
+
+class TongchouAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        """Document the shared error answers on every operation, so a client (and the fuzzer) knows them."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["ErrorOut"] = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+        for item in schema["paths"].values():
+            for method, operation in item.items():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_STATUSES.items():
+                    if status in ("409", "413") and method == "get":
+                        continue
+                    responses.setdefault(status, {"description": description, **error})
+        return schema
+
+
+api = TongchouAPI(
     title="Tongchou API",
     version="1",
     description="统筹 Tongchou: epidemic containment and economic recovery for a city headquarters.",
     # The page session works too (django_auth checks CSRF on unsafe methods, like any form).
     auth=[TokenAuth(), django_auth],
     urls_namespace="api",
+    parser=CleanParser(),
 )
 
 
@@ -59,7 +119,39 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, RequestDataTooBig):  # ninja wraps what the body parser raises
+        return on_too_large(request, exc.__cause__)
     return error(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(TooManyFilesSent)
+def on_too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error(request, 413, "too_large", "the request body is larger than the server accepts")
+
+
+@api.exception_handler(TableError)
+def on_table_error(request: HttpRequest, exc: TableError) -> HttpResponse:
+    # Raised while an import reads its rows, before it stores any (imports validate every row first).
+    return error(request, 422, "bad_file", str(exc), [{"field": "file", "message": str(exc)}])
+
+
+@api.exception_handler(IntegrityError)
+def on_integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    # A last guard as well: a rule of the database (unique, check) refused the write, and the service's
+    # transaction stored nothing. Services check these rules first and name the field themselves.
+    log.warning("a database rule refused a write: %s", exc)
+    return error(request, 409, "conflict", "the change conflicts with stored data or a rule")
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def on_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # A last guard: the schemas bound every value (apps.common.apitypes); one that slips through is the
+    # caller's mistake, answered as such, and the service's transaction has stored nothing.
+    log.warning("value out of range reached the database: %s", exc)
+    return error(request, 422, "out_of_range", "a value is too large, too long or out of range")
 
 
 @api.exception_handler(Http404)

@@ -11,6 +11,7 @@ from apps.accounts.choices import Perm
 from apps.accounts.scoping import has_perm_anywhere, roles_of
 from apps.accounts.selectors import audit_entries
 from apps.accounts.services import login_attempt, token_issue
+from apps.common.apitypes import InSchema, Moment, PageNumber, PageSize
 from apps.common.errors import Forbidden, ServiceError
 from apps.common.pagination import Page, paginate
 
@@ -18,7 +19,7 @@ router = Router(tags=["auth"])
 audit_router = Router(tags=["audit"])
 
 
-class TokenIn(Schema):
+class TokenIn(InSchema):
     username: str
     password: str
     name: str = "device"
@@ -78,10 +79,10 @@ def audit_list(
     actor: str = "",
     object_type: str = "",
     object_id: str = "",
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
-    page: int = 1,
-    page_size: int = 50,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
 ) -> dict[str, object]:
     """The append-only audit log, newest first, for auditors of the areas the entries belong to."""
     if not has_perm_anywhere(request.user, Perm.AUDIT_VIEW):  # type: ignore[arg-type]

@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import StringConstraints
 
 from apps.accounts.choices import Perm
 from apps.accounts.scoping import has_perm_anywhere, has_perm_at
 from apps.cases import lifecycle, selectors, services
 from apps.cases.models import Case, Cluster, Contact, LabBatch
 from apps.cases.tracing import trace_case
+from apps.common.apitypes import (
+    Day,
+    Finite,
+    Id,
+    InSchema,
+    Moment,
+    NoteText,
+    PageNumber,
+    PageSize,
+    Temperature,
+)
 from apps.common.errors import Forbidden, NotFound, ValidationFailed
 from apps.common.pagination import Page, paginate
 from apps.people.selectors import person_get
@@ -51,16 +63,33 @@ class CaseOut(Schema):
         return obj.area_id
 
 
-class CaseIn(Schema):
-    person_id: int
+class CaseIn(InSchema):
+    person_id: Id
     status: str = "fever"
     origin: str = "local"
-    onset_date: dt.date | None = None
-    first_visit_at: dt.datetime | None = None
+    onset_date: Day | None = None
+    first_visit_at: Moment | None = None
     note: str = ""
 
 
-class TransitionIn(Schema):
+class CasePatch(InSchema):
+    """The corrections PATCH /api/cases/{id} accepts; a field left out is left as it is."""
+
+    onset_date: Day | None = None
+    origin: str | None = None
+    hospital: Annotated[str, StringConstraints(max_length=120)] | None = None
+    note: NoteText | None = None
+    first_visit_at: Moment | None = None
+    reported_at: Moment | None = None
+    isolated_at: Moment | None = None
+    sampled_at: Moment | None = None
+    lab_confirmed_at: Moment | None = None
+    confirmed_at: Moment | None = None
+    admitted_at: Moment | None = None
+    discharged_at: Moment | None = None
+
+
+class CaseTransitionIn(InSchema):
     to: str
     note: str = ""
     hospital: str = ""
@@ -96,18 +125,18 @@ class CaseDetailOut(CaseOut):
         return lifecycle.allowed_next(obj.status)
 
 
-class LabResultIn(Schema):
+class LabResultIn(InSchema):
     sample_id: str
     sampled_at: str
     result: str
-    ct_value: float | None = None
+    ct_value: Finite | None = None
     reported_at: str | None = None
-    person_id: int | None = None
+    person_id: Id | None = None
     doc_type: str = "resident_id"
     doc_number: str = ""
 
 
-class LabBatchIn(Schema):
+class LabBatchIn(InSchema):
     lab: str
     client_batch_id: str
     results: list[LabResultIn]
@@ -144,14 +173,14 @@ class ContactOut(Schema):
         return obj.person.name_masked
 
 
-class DecideIn(Schema):
+class DecideIn(InSchema):
     decision: str  # "confirm" | "dismiss"
     note: str = ""
 
 
-class LinkIn(Schema):
-    infector_id: int
-    infectee_id: int
+class LinkIn(InSchema):
+    infector_id: Id
+    infectee_id: Id
     note: str = ""
 
 
@@ -200,8 +229,8 @@ class FollowUpOut(Schema):
         return int(obj.contact.case_id)
 
 
-class FollowUpEntryIn(Schema):
-    temperature: float | None = None
+class FollowUpEntryIn(InSchema):
+    temperature: Temperature | None = None
     symptoms: bool = False
     note: str = ""
     close: bool = False
@@ -223,13 +252,13 @@ def case_list(
     status: str = "",
     origin: str = "",
     area: str = "",
-    reported_from: dt.date | None = None,
-    reported_to: dt.date | None = None,
-    onset_from: dt.date | None = None,
-    onset_to: dt.date | None = None,
-    cluster: int | None = None,
-    page: int = 1,
-    page_size: int = 50,
+    reported_from: Day | None = None,
+    reported_to: Day | None = None,
+    onset_from: Day | None = None,
+    onset_to: Day | None = None,
+    cluster: Id | None = None,
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
 ) -> Any:
     """Cases in your jurisdiction, newest first (`klass`: fever, suspected, confirmed, asymptomatic, excluded)."""
     filters = selectors.CaseFilters(
@@ -292,7 +321,7 @@ def _need_lab(request: HttpRequest) -> None:
 
 
 @router.get("/labs/{batch_id}", response=LabBatchOut)
-def lab_batch_get(request: HttpRequest, batch_id: int) -> Any:
+def lab_batch_get(request: HttpRequest, batch_id: Id) -> Any:
     batch = LabBatch.objects.filter(pk=batch_id, uploaded_by=request.user).first()
     if batch is None:
         raise NotFound("batch_not_found", "no such batch of yours")
@@ -303,9 +332,9 @@ def lab_batch_get(request: HttpRequest, batch_id: int) -> Any:
 def contact_list(
     request: HttpRequest,
     status: str = "suggested",
-    case: int | None = None,
-    page: int = 1,
-    page_size: int = 50,
+    case: Id | None = None,
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
 ) -> Any:
     """Contact suggestions (or confirmed/dismissed contacts) of the cases in your jurisdiction."""
     return paginate(
@@ -314,7 +343,7 @@ def contact_list(
 
 
 @router.post("/contacts/{contact_id}/decide", response=ContactOut)
-def contact_decide(request: HttpRequest, contact_id: int, body: DecideIn) -> Any:
+def contact_decide(request: HttpRequest, contact_id: Id, body: DecideIn) -> Any:
     if body.decision not in ("confirm", "dismiss"):
         raise ValidationFailed("invalid_decision", "decision is confirm or dismiss")
     contact = selectors.contact_get(user=request.user, pk=contact_id)  # type: ignore[arg-type]
@@ -328,13 +357,13 @@ def contact_decide(request: HttpRequest, contact_id: int, body: DecideIn) -> Any
 
 
 @router.get("/followups", response=Page[FollowUpOut])
-def follow_up_list(request: HttpRequest, status: str = "open", page: int = 1, page_size: int = 50) -> Any:
+def follow_up_list(request: HttpRequest, status: str = "open", page: PageNumber = 1, page_size: PageSize = 50) -> Any:
     """Confirmed contacts under medical observation: the quarantine candidates, by end date."""
     return paginate(selectors.follow_ups(user=request.user, status=status), page, page_size)  # type: ignore[arg-type]
 
 
 @router.post("/followups/{follow_up_id}/entries", response={201: FollowUpEntryOut})
-def follow_up_entry(request: HttpRequest, follow_up_id: int, body: FollowUpEntryIn) -> Any:
+def follow_up_entry(request: HttpRequest, follow_up_id: Id, body: FollowUpEntryIn) -> Any:
     follow_up = selectors.follow_up_get(user=request.user, pk=follow_up_id)  # type: ignore[arg-type]
     entry = services.follow_up_record(
         actor=request.user,  # type: ignore[arg-type]
@@ -359,23 +388,24 @@ def link_create(request: HttpRequest, body: LinkIn) -> Any:
 
 
 @router.get("/clusters", response=Page[ClusterOut])
-def cluster_list(request: HttpRequest, area: str = "", page: int = 1, page_size: int = 50) -> Any:
+def cluster_list(request: HttpRequest, area: str = "", page: PageNumber = 1, page_size: PageSize = 50) -> Any:
     return paginate(selectors.clusters_list(user=request.user, area=area), page, page_size)  # type: ignore[arg-type]
 
 
 @router.get("/{case_id}", response=CaseDetailOut)
-def case_detail(request: HttpRequest, case_id: int) -> Any:
+def case_detail(request: HttpRequest, case_id: Id) -> Any:
     return selectors.case_get(user=request.user, pk=case_id)  # type: ignore[arg-type]
 
 
 @router.patch("/{case_id}", response=CaseOut)
-def case_update(request: HttpRequest, case_id: int, body: dict[str, Any]) -> Any:
+def case_update(request: HttpRequest, case_id: Id, body: CasePatch) -> Any:
     case = selectors.case_get(user=request.user, pk=case_id)  # type: ignore[arg-type]
-    return services.case_update(actor=request.user, case=case, data=body, request=request)  # type: ignore[arg-type]
+    data = body.model_dump(exclude_unset=True)
+    return services.case_update(actor=request.user, case=case, data=data, request=request)  # type: ignore[arg-type]
 
 
 @router.post("/{case_id}/transition", response=CaseOut)
-def case_transition(request: HttpRequest, case_id: int, body: TransitionIn) -> Any:
+def case_transition(request: HttpRequest, case_id: Id, body: CaseTransitionIn) -> Any:
     case = selectors.case_get(user=request.user, pk=case_id)  # type: ignore[arg-type]
     return services.case_transition(
         actor=request.user,  # type: ignore[arg-type]
@@ -388,13 +418,13 @@ def case_transition(request: HttpRequest, case_id: int, body: TransitionIn) -> A
 
 
 @router.get("/{case_id}/contacts", response=list[ContactOut])
-def case_contacts(request: HttpRequest, case_id: int) -> Any:
+def case_contacts(request: HttpRequest, case_id: Id) -> Any:
     case = selectors.case_get(user=request.user, pk=case_id)  # type: ignore[arg-type]
     return list(selectors.contacts_of_case(case=case)[:2000])
 
 
 @router.post("/{case_id}/trace")
-def case_trace(request: HttpRequest, case_id: int) -> Any:
+def case_trace(request: HttpRequest, case_id: Id) -> Any:
     """Run contact tracing for the case now (it also runs by itself when a case is confirmed)."""
     case = selectors.case_get(user=request.user, pk=case_id)  # type: ignore[arg-type]
     if not has_perm_at(request.user, Perm.CONTACT_DECIDE, case.area_id):  # type: ignore[arg-type]

@@ -21,6 +21,7 @@ from apps.cases.choices import (
     Origin,
     TransportMode,
 )
+from apps.common.apitypes import LONG_TEXT
 
 
 class Cluster(models.Model):
@@ -57,7 +58,7 @@ class Case(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices)
     origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, default=Origin.LOCAL)
     hospital = models.CharField(_("designated hospital"), max_length=120, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.CharField(_("note"), max_length=LONG_TEXT, blank=True)
     # 早发现、早报告、早隔离、早治疗: the dates the four "earlies" are measured between.
     onset_date = models.DateField(_("symptom onset"), null=True, blank=True)  # a local calendar day
     first_visit_at = models.DateTimeField(_("first medical visit"), null=True, blank=True)

@@ -41,6 +41,7 @@ from apps.cases.models import (
     LabResult,
     TransmissionLink,
 )
+from apps.common.apitypes import EARLIEST_DAY
 from apps.common.bulk import insert_ignoring_conflicts
 from apps.common.errors import Conflict, Forbidden, ValidationFailed
 from apps.common.idempotency import payload_digest, replay_or_conflict
@@ -94,6 +95,8 @@ def _parse_instant(name: str, value: Any) -> dt.datetime | None:
         parsed = None
     if parsed is None:
         raise ValidationFailed("invalid_date", f"{name} is not a date or time", [{"field": name}])
+    if parsed.date() < EARLIEST_DAY:  # year 0001 cannot even be shifted to UTC
+        raise ValidationFailed("date_out_of_range", f"{name} lies before {EARLIEST_DAY}", [{"field": name}])
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     if parsed > timezone.now() + dt.timedelta(minutes=5):
@@ -110,6 +113,8 @@ def _parse_day(name: str, value: Any) -> dt.date | None:
         day = None
     if day is None:
         raise ValidationFailed("invalid_date", f"{name} is not a date", [{"field": name}])
+    if day < EARLIEST_DAY:
+        raise ValidationFailed("date_out_of_range", f"{name} lies before {EARLIEST_DAY}", [{"field": name}])
     if day > timezone.localdate():
         raise ValidationFailed("future_date", f"{name} lies in the future", [{"field": name}])
     return day

@@ -16,6 +16,7 @@ from apps.accounts.scoping import has_perm_anywhere
 from apps.codes import selectors, services
 from apps.codes.keys import public_keys, public_keys_document
 from apps.codes.models import HealthCode, RuleSetVersion
+from apps.common.apitypes import AreaCodeLength, Day, Id, InSchema, Moment, Temperature
 from apps.common.errors import Forbidden, NotFound
 from apps.people.models import Person
 from apps.people.pii import person_refs
@@ -56,7 +57,7 @@ def _may_verify(user: Any) -> bool:
     return hit[1]
 
 
-class ReasonOut(Schema):
+class CodeReasonOut(Schema):
     code: str
     colour: str
     zh: str
@@ -89,7 +90,7 @@ class CodeOut(Schema):
     person_id: int
     colour: str
     computed_colour: str
-    reasons: list[ReasonOut]
+    reasons: list[CodeReasonOut]
     changes_on: dt.date | None
     ruleset_version: str
     override: OverrideOut | None
@@ -101,7 +102,7 @@ class MyCodeOut(CodeOut):
     expires_at: dt.datetime
 
 
-class VerifyIn(Schema):
+class VerifyIn(InSchema):
     code: str
 
 
@@ -118,19 +119,19 @@ class VerifyOut(Schema):
     colour_changed: bool = False
 
 
-class OverrideIn(Schema):
-    person_id: int
+class OverrideIn(InSchema):
+    person_id: Id
     colour: str
     reason: str
-    valid_until: dt.datetime
+    valid_until: Moment
 
 
-class DecisionIn(Schema):
+class DecisionIn(InSchema):
     approve: bool
     note: str = ""
 
 
-class RuleSetIn(Schema):
+class RuleSetIn(InSchema):
     params: dict[str, Any]
     note: str = ""
 
@@ -142,16 +143,16 @@ class RuleSetOut(Schema):
     note: str
 
 
-class DeclarationIn(Schema):
+class DeclarationIn(InSchema):
     symptoms: bool = False
-    arrived_on: dt.date | None = None
+    arrived_on: Day | None = None
     arrived_from: str = ""
     arrived_from_risk: str = "low"
     note: str = ""
 
 
-class CheckInIn(Schema):
-    temperature: float | None = None
+class HealthCheckInIn(InSchema):
+    temperature: Temperature | None = None
     symptoms: bool = False
 
 
@@ -238,7 +239,7 @@ def declare(request: HttpRequest, body: DeclarationIn) -> Status:
 
 
 @router.post("/me/checkins", response={201: dict[str, Any]})
-def checkin(request: HttpRequest, body: CheckInIn) -> Status:
+def checkin(request: HttpRequest, body: HealthCheckInIn) -> Status:
     c = services.checkin_submit(
         person=_my_person(request), temperature=body.temperature, symptoms=body.symptoms
     )
@@ -246,12 +247,12 @@ def checkin(request: HttpRequest, body: CheckInIn) -> Status:
 
 
 @router.get("/persons/{person_id}", response=CodeOut)
-def person_code(request: HttpRequest, person_id: int) -> dict[str, Any]:
+def person_code(request: HttpRequest, person_id: Id) -> dict[str, Any]:
     return _code_dict(selectors.code_of_person(user=request.user, person_id=person_id))  # type: ignore[arg-type]
 
 
 @router.get("/counts", response=list[CountOut])
-def counts(request: HttpRequest, area: str = "", level: int = 6) -> list[dict[str, object]]:
+def counts(request: HttpRequest, area: str = "", level: AreaCodeLength = 6) -> list[dict[str, object]]:
     """Colour counts by area (district: level=6, street: 9, community: 12) in the caller's jurisdiction."""
     return selectors.colour_counts(user=request.user, area=area, level_digits=level)  # type: ignore[arg-type]
 
@@ -282,7 +283,7 @@ def override_request(request: HttpRequest, body: OverrideIn) -> Status:
 
 
 @router.post("/overrides/{override_id}/decision", response=OverrideOut)
-def override_decide(request: HttpRequest, override_id: int, body: DecisionIn) -> Any:
+def override_decide(request: HttpRequest, override_id: Id, body: DecisionIn) -> Any:
     o = selectors.override_get(user=request.user, pk=override_id)  # type: ignore[arg-type]
     return services.override_decide(
         actor=request.user,  # type: ignore[arg-type]

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.codes.choices import Colour, OverrideStatus, RiskLevel
+from apps.common.apitypes import LONG_TEXT
 
 
 class RuleSetVersion(models.Model):
@@ -15,7 +16,7 @@ class RuleSetVersion(models.Model):
     version = models.CharField(_("version"), max_length=64, unique=True)
     effective_from = models.DateField(_("effective from"), unique=True)
     params = models.JSONField(_("parameters"))
-    note = models.TextField(_("note"), blank=True)
+    note = models.CharField(_("note"), max_length=LONG_TEXT, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -76,7 +77,7 @@ class Override(models.Model):
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="code_overrides")
     area = models.ForeignKey("geo.Area", on_delete=models.PROTECT, related_name="+")
     colour = models.CharField(_("colour"), max_length=6, choices=Colour.choices)
-    reason = models.TextField(_("reason"))
+    reason = models.CharField(_("reason"), max_length=LONG_TEXT)
     valid_until = models.DateTimeField(_("valid until"))
     status = models.CharField(max_length=10, choices=OverrideStatus.choices, default=OverrideStatus.PENDING)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -85,7 +86,7 @@ class Override(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True)
+    decision_note = models.CharField(max_length=LONG_TEXT, blank=True)
 
     class Meta:
         ordering = ["-requested_at"]

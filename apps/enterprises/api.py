@@ -4,7 +4,6 @@ rates and the economic dashboard. Thin: parse, call one service or selector, ret
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +14,7 @@ from ninja.files import UploadedFile
 from apps.accounts.choices import Perm
 from apps.accounts.models import User
 from apps.accounts.scoping import has_perm_anywhere
+from apps.common.apitypes import Count, Day, Finite, Id, InSchema, PageNumber, PageSize, column_mapping
 from apps.common.errors import Forbidden, NotFound, ValidationFailed
 from apps.common.pagination import Page, paginate
 from apps.enterprises import dashboard, hotline, selectors, services
@@ -41,10 +41,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _mapping(text: str) -> dict[str, str] | None:
-    try:
-        return json.loads(text) if text else None
-    except json.JSONDecodeError:
-        raise ValidationFailed("bad_mapping", "mapping must be a JSON object") from None
+    return column_mapping(text)
 
 
 class EnterpriseOut(Schema):
@@ -85,32 +82,32 @@ class EnterpriseOut(Schema):
         return obj.liaison.get_username() if obj.liaison_id else None  # type: ignore[union-attr]
 
 
-class EnterpriseIn(Schema):
+class EnterpriseIn(InSchema):
     credit_code: str
     name: str
     industry_section: str
     area_code: str
     size_class: str
     above_designated: bool = False
-    employees: int = 0
+    employees: Count = 0
     annual_revenue: str = ""
     contact_name: str = ""
     contact_phone: str = ""
 
 
-class EnterprisePatch(Schema):
+class EnterprisePatch(InSchema):
     name: str | None = None
     industry_section: str | None = None
     area_code: str | None = None
     size_class: str | None = None
     above_designated: bool | None = None
-    employees: int | None = None
+    employees: Count | None = None
     annual_revenue: str | None = None
     contact_name: str | None = None
     contact_phone: str | None = None
 
 
-class ImportOut(Schema):
+class EnterpriseImportOut(Schema):
     id: int
     total_rows: int
     created_rows: int
@@ -119,10 +116,10 @@ class ImportOut(Schema):
     errors: list[dict[str, Any]]
 
 
-class StatusIn(Schema):
+class StatusIn(InSchema):
     status: str
-    staff_share_back: float | None = None
-    capacity_used: float | None = None
+    staff_share_back: Finite | None = None
+    capacity_used: Finite | None = None
     note: str = ""
 
 
@@ -138,13 +135,13 @@ class StatusChangeOut(Schema):
     note: str
 
 
-class CommitmentIn(Schema):
+class CommitmentIn(InSchema):
     planned_date: str
-    employees_returning: int
-    employees_from_outside: int = 0
+    employees_returning: Count
+    employees_from_outside: Count = 0
     measures: list[str]
     text: str
-    capacity_used: float | None = None
+    capacity_used: Finite | None = None
     client_id: str = ""
 
 
@@ -161,13 +158,13 @@ class CommitmentOut(Schema):
     opened_at: dt.datetime | None  # empty while the planned date is ahead: not yet counted as resumed
 
 
-class InspectionIn(Schema):
+class InspectionIn(InSchema):
     kind: str = "inspection"
     result: str
     findings: str = ""
     follow_up: str = ""
     follow_up_due: str = ""
-    commitment_id: int | None = None
+    commitment_id: Id | None = None
 
 
 class InspectionOut(Schema):
@@ -183,20 +180,20 @@ class InspectionOut(Schema):
     follow_up_done_at: dt.datetime | None
 
 
-class ReasonsIn(Schema):
+class ReasonsIn(InSchema):
     reasons: list[str]
     note: str = ""
 
 
-class LiaisonIn(Schema):
+class LiaisonIn(InSchema):
     username: str | None = None
 
 
-class TextIn(Schema):
+class TextIn(InSchema):
     text: str
 
 
-class VisitIn(Schema):
+class VisitIn(InSchema):
     visited_on: str
     notes: str
 
@@ -207,15 +204,15 @@ class VisitOut(Schema):
     notes: str
 
 
-class MemberIn(Schema):
+class MemberIn(InSchema):
     username: str
 
 
-class RevealIn(Schema):
+class EnterpriseRevealIn(InSchema):
     reason: str = ""
 
 
-class PolicyIn(Schema):
+class PolicyIn(InSchema):
     code: str
     title: str
     category: str
@@ -226,7 +223,7 @@ class PolicyIn(Schema):
     valid_until: str = ""
 
 
-class PolicyPatch(Schema):
+class PolicyPatch(InSchema):
     title: str | None = None
     category: str | None = None
     issuer: str | None = None
@@ -262,13 +259,13 @@ class MatchOut(Schema):
     explanations: list[ExplanationOut]
 
 
-class DeliveryIn(Schema):
-    policy_id: int
+class DeliveryIn(InSchema):
+    policy_id: Id
     channel: str = ""
     note: str = ""
 
 
-class UptakeIn(Schema):
+class UptakeIn(InSchema):
     uptake: str
     amount: str = ""
     note: str = ""
@@ -328,11 +325,11 @@ class NonResumedOut(EnterpriseOut):
         return [r.reason for r in obj.reasons.all()]
 
 
-class TicketIn(Schema):
+class TicketIn(InSchema):
     category: str
     title: str
     description: str
-    enterprise_id: int | None = None
+    enterprise_id: Id | None = None
     client_id: str = ""
 
 
@@ -365,11 +362,11 @@ class TicketOut(Schema):
         return obj.department.code
 
 
-class ReplyIn(Schema):
+class ReplyIn(InSchema):
     reply: str
 
 
-class RateIn(Schema):
+class RateIn(InSchema):
     satisfaction: int
     comment: str = ""
 
@@ -399,8 +396,8 @@ def enterprise_list(
     status: str = "",
     above: str = "",
     reason: str = "",
-    page: int = 1,
-    page_size: int = 50,
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
 ) -> Any:
     """Enterprises in your jurisdiction; `q` is a credit code or part of a name; `status=not_fully` too."""
     qs = selectors.enterprises_list(
@@ -480,7 +477,7 @@ def enterprises_export(user: User, request: HttpRequest, f: dict[str, str], fmt:
     )
 
 
-@router.post("/import", response=ImportOut)
+@router.post("/import", response=EnterpriseImportOut)
 def enterprise_import(request: HttpRequest, file: File[UploadedFile], mapping: Form[str] = "") -> Any:
     """Import a registry list (CSV/XLSX). Every bad row is reported with line, field and reason (credit codes
     are checked by GB 32100); good rows are kept; importing the same file again changes nothing."""
@@ -493,7 +490,7 @@ def enterprise_import(request: HttpRequest, file: File[UploadedFile], mapping: F
     )
 
 
-@router.post("/power/import", response=ImportOut)
+@router.post("/power/import", response=EnterpriseImportOut)
 def power_import(request: HttpRequest, file: File[UploadedFile], mapping: Form[str] = "") -> Any:
     """Import daily or dekad electricity consumption with last year's figure; each is cross-checked."""
     return services.power_import(
@@ -506,7 +503,7 @@ def power_import(request: HttpRequest, file: File[UploadedFile], mapping: Form[s
 
 
 @router.get("/power/flags", response=Page[PowerOut])
-def power_flag_list(request: HttpRequest, area: str = "", page: int = 1, page_size: int = 50) -> Any:
+def power_flag_list(request: HttpRequest, area: str = "", page: PageNumber = 1, page_size: PageSize = 50) -> Any:
     """Enterprises whose reported status and electricity use disagree."""
     return paginate(selectors.power_flags(user=_user(request), area=area), page, page_size)
 
@@ -544,7 +541,7 @@ def rates(request: HttpRequest, by: str = "", above: bool = False, area: str = "
 
 @router.get("/curve", response=list[dict[str, Any]])
 def curve(
-    request: HttpRequest, start: dt.date | None = None, end: dt.date | None = None, area: str = ""
+    request: HttpRequest, start: Day | None = None, end: Day | None = None, area: str = ""
 ) -> Any:
     """Resumption counts and rates per day (all and 四上)."""
     return selectors.resumption_curve(user=_user(request), start=start, end=end, area=area)
@@ -557,8 +554,8 @@ def nonresumed(
     area: str = "",
     liaison: str = "",
     no_plan: bool = False,
-    page: int = 1,
-    page_size: int = 50,
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
 ) -> Any:
     """Enterprises not fully resumed, with their reasons and responsible official (包联)."""
     qs = selectors.nonresumed_list(
@@ -585,7 +582,7 @@ def commitment_file(request: HttpRequest, body: CommitmentIn) -> Any:
 
 
 @router.get("/commitments", response=Page[CommitmentOut])
-def commitment_list(request: HttpRequest, area: str = "", page: int = 1, page_size: int = 50) -> Any:
+def commitment_list(request: HttpRequest, area: str = "", page: PageNumber = 1, page_size: PageSize = 50) -> Any:
     visible = selectors.enterprises_list(user=_user(request), area=area)
     return paginate(
         Commitment.objects.filter(enterprise__in=visible).order_by("-filed_at", "-id"), page, page_size
@@ -696,8 +693,8 @@ def delivery_list(
     policy: str = "",
     uptake: str = "",
     area: str = "",
-    page: int = 1,
-    page_size: int = 50,
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
 ) -> Any:
     """Policies delivered to enterprises (送政策上门) and their uptake; filter by policy code or uptake."""
     qs = selectors.deliveries_list(user=_user(request), policy=policy, uptake=uptake, area=area)
@@ -737,7 +734,7 @@ def delivery_export(
 
 
 @router.post("/inspections/{inspection_id}/done", response=InspectionOut)
-def inspection_done(request: HttpRequest, inspection_id: int) -> Any:
+def inspection_done(request: HttpRequest, inspection_id: Id) -> Any:
     inspection = (
         Inspection.objects.select_related("enterprise")
         .filter(pk=inspection_id, enterprise__in=Enterprise.objects.visible_to(_user(request)))
@@ -749,7 +746,7 @@ def inspection_done(request: HttpRequest, inspection_id: int) -> Any:
 
 
 @router.patch("/deliveries/{delivery_id}", response=DeliveryOut)
-def delivery_uptake(request: HttpRequest, delivery_id: int, body: UptakeIn) -> Any:
+def delivery_uptake(request: HttpRequest, delivery_id: Id, body: UptakeIn) -> Any:
     delivery = (
         PolicyDelivery.objects.select_related("enterprise")
         .filter(pk=delivery_id, enterprise__in=Enterprise.objects.visible_to(_user(request)))
@@ -777,12 +774,12 @@ def dashboard_data(request: HttpRequest) -> Any:
 
 
 @router.get("/{enterprise_id}", response=EnterpriseOut)
-def enterprise_detail(request: HttpRequest, enterprise_id: int) -> Any:
+def enterprise_detail(request: HttpRequest, enterprise_id: Id) -> Any:
     return selectors.enterprise_get(user=_user(request), pk=enterprise_id)
 
 
 @router.patch("/{enterprise_id}", response=EnterpriseOut)
-def enterprise_update(request: HttpRequest, enterprise_id: int, body: EnterprisePatch) -> Any:
+def enterprise_update(request: HttpRequest, enterprise_id: Id, body: EnterprisePatch) -> Any:
     enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
     data: dict[str, Any] = {k: v for k, v in body.dict().items() if v is not None}
     if "above_designated" in data:
@@ -791,13 +788,13 @@ def enterprise_update(request: HttpRequest, enterprise_id: int, body: Enterprise
 
 
 @router.get("/{enterprise_id}/history", response=list[StatusChangeOut])
-def enterprise_history(request: HttpRequest, enterprise_id: int) -> Any:
+def enterprise_history(request: HttpRequest, enterprise_id: Id) -> Any:
     enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
     return list(StatusChange.objects.filter(enterprise=enterprise)[:200])
 
 
 @router.post("/{enterprise_id}/status", response=StatusChangeOut)
-def enterprise_status(request: HttpRequest, enterprise_id: int, body: StatusIn) -> Any:
+def enterprise_status(request: HttpRequest, enterprise_id: Id, body: StatusIn) -> Any:
     enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
     return services.enterprise_status_set(
         actor=_user(request),
@@ -811,7 +808,7 @@ def enterprise_status(request: HttpRequest, enterprise_id: int, body: StatusIn) 
 
 
 @router.post("/{enterprise_id}/reveal", response=dict[str, str])
-def enterprise_reveal(request: HttpRequest, enterprise_id: int, body: RevealIn) -> Any:
+def enterprise_reveal(request: HttpRequest, enterprise_id: Id, body: EnterpriseRevealIn) -> Any:
     """The contact person in clear: needs the reveal permission at the enterprise's area; always audited."""
     enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
     return services.enterprise_reveal_contact(
@@ -820,7 +817,7 @@ def enterprise_reveal(request: HttpRequest, enterprise_id: int, body: RevealIn) 
 
 
 @router.post("/{enterprise_id}/members", response={204: None})
-def enterprise_member(request: HttpRequest, enterprise_id: int, body: MemberIn) -> Any:
+def enterprise_member(request: HttpRequest, enterprise_id: Id, body: MemberIn) -> Any:
     """Link an enterprise user's account to this enterprise."""
     enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
     member = User.objects.filter(username=body.username).first()
@@ -831,13 +828,13 @@ def enterprise_member(request: HttpRequest, enterprise_id: int, body: MemberIn) 
 
 
 @router.get("/{enterprise_id}/inspections", response=list[InspectionOut])
-def inspection_list(request: HttpRequest, enterprise_id: int) -> Any:
+def inspection_list(request: HttpRequest, enterprise_id: Id) -> Any:
     enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
     return list(enterprise.inspections.all()[:200])
 
 
 @router.post("/{enterprise_id}/inspections", response={201: InspectionOut})
-def inspection_create(request: HttpRequest, enterprise_id: int, body: InspectionIn) -> Any:
+def inspection_create(request: HttpRequest, enterprise_id: Id, body: InspectionIn) -> Any:
     enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
     return Status(
         201,
@@ -848,7 +845,7 @@ def inspection_create(request: HttpRequest, enterprise_id: int, body: Inspection
 
 
 @router.put("/{enterprise_id}/reasons", response=list[str])
-def enterprise_reasons(request: HttpRequest, enterprise_id: int, body: ReasonsIn) -> Any:
+def enterprise_reasons(request: HttpRequest, enterprise_id: Id, body: ReasonsIn) -> Any:
     enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
     return services.reasons_set(
         actor=_user(request), enterprise=enterprise, reasons=body.reasons, note=body.note, request=request
@@ -856,7 +853,7 @@ def enterprise_reasons(request: HttpRequest, enterprise_id: int, body: ReasonsIn
 
 
 @router.put("/{enterprise_id}/liaison", response=EnterpriseOut)
-def enterprise_liaison(request: HttpRequest, enterprise_id: int, body: LiaisonIn) -> Any:
+def enterprise_liaison(request: HttpRequest, enterprise_id: Id, body: LiaisonIn) -> Any:
     enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
     official = None
     if body.username:
@@ -869,7 +866,7 @@ def enterprise_liaison(request: HttpRequest, enterprise_id: int, body: LiaisonIn
 
 
 @router.put("/{enterprise_id}/plan", response=dict[str, Any])
-def enterprise_plan(request: HttpRequest, enterprise_id: int, body: TextIn) -> Any:
+def enterprise_plan(request: HttpRequest, enterprise_id: Id, body: TextIn) -> Any:
     enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
     plan = services.service_plan_save(
         actor=_user(request), enterprise=enterprise, text=body.text, request=request
@@ -878,7 +875,7 @@ def enterprise_plan(request: HttpRequest, enterprise_id: int, body: TextIn) -> A
 
 
 @router.post("/{enterprise_id}/visits", response={201: VisitOut})
-def enterprise_visit(request: HttpRequest, enterprise_id: int, body: VisitIn) -> Any:
+def enterprise_visit(request: HttpRequest, enterprise_id: Id, body: VisitIn) -> Any:
     enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
     return Status(
         201,
@@ -893,14 +890,14 @@ def enterprise_visit(request: HttpRequest, enterprise_id: int, body: VisitIn) ->
 
 
 @router.get("/{enterprise_id}/policies", response=list[MatchOut])
-def enterprise_policies(request: HttpRequest, enterprise_id: int) -> Any:
+def enterprise_policies(request: HttpRequest, enterprise_id: Id) -> Any:
     """Every active policy with whether this enterprise qualifies, and why (each condition met or not)."""
     enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
     return selectors.policy_matches(enterprise=enterprise)
 
 
 @router.post("/{enterprise_id}/deliveries", response={201: DeliveryOut})
-def enterprise_delivery(request: HttpRequest, enterprise_id: int, body: DeliveryIn) -> Any:
+def enterprise_delivery(request: HttpRequest, enterprise_id: Id, body: DeliveryIn) -> Any:
     """送政策上门: record a policy brought to the enterprise (only one it qualifies for)."""
     enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
     policy = Policy.objects.filter(pk=body.policy_id, active=True).first()
@@ -934,7 +931,7 @@ def policy_create(request: HttpRequest, body: PolicyIn) -> Any:
 
 
 @policy_router.get("/{policy_id}", response=PolicyOut)
-def policy_detail(request: HttpRequest, policy_id: int) -> Any:
+def policy_detail(request: HttpRequest, policy_id: Id) -> Any:
     policy = Policy.objects.filter(pk=policy_id).first()
     if policy is None:
         raise NotFound("policy_not_found", "no such policy")
@@ -942,7 +939,7 @@ def policy_detail(request: HttpRequest, policy_id: int) -> Any:
 
 
 @policy_router.patch("/{policy_id}", response=PolicyOut)
-def policy_update(request: HttpRequest, policy_id: int, body: PolicyPatch) -> Any:
+def policy_update(request: HttpRequest, policy_id: Id, body: PolicyPatch) -> Any:
     policy = Policy.objects.filter(pk=policy_id).first()
     if policy is None:
         raise NotFound("policy_not_found", "no such policy")
@@ -966,8 +963,8 @@ def ticket_list(
     overdue: bool = False,
     level: str = "",
     area: str = "",
-    page: int = 1,
-    page_size: int = 50,
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
 ) -> Any:
     qs = selectors.tickets_list(
         user=_user(request), status=status, department=department, overdue=overdue, level=level, area=area
@@ -1041,18 +1038,18 @@ def ticket_export(
 
 
 @hotline_router.get("/tickets/{ticket_id}", response=TicketOut)
-def ticket_detail(request: HttpRequest, ticket_id: int) -> Any:
+def ticket_detail(request: HttpRequest, ticket_id: Id) -> Any:
     return selectors.ticket_get(user=_user(request), pk=ticket_id)
 
 
 @hotline_router.post("/tickets/{ticket_id}/reply", response=TicketOut)
-def ticket_reply(request: HttpRequest, ticket_id: int, body: ReplyIn) -> Any:
+def ticket_reply(request: HttpRequest, ticket_id: Id, body: ReplyIn) -> Any:
     ticket = selectors.ticket_get(user=_user(request), pk=ticket_id)
     return hotline.ticket_reply(actor=_user(request), ticket=ticket, reply=body.reply, request=request)
 
 
 @hotline_router.post("/tickets/{ticket_id}/rate", response=TicketOut)
-def ticket_rate(request: HttpRequest, ticket_id: int, body: RateIn) -> Any:
+def ticket_rate(request: HttpRequest, ticket_id: Id, body: RateIn) -> Any:
     ticket = selectors.ticket_get(user=_user(request), pk=ticket_id)
     return hotline.ticket_rate(
         actor=_user(request),
@@ -1064,7 +1061,7 @@ def ticket_rate(request: HttpRequest, ticket_id: int, body: RateIn) -> Any:
 
 
 @hotline_router.post("/tickets/{ticket_id}/reopen", response=TicketOut)
-def ticket_reopen(request: HttpRequest, ticket_id: int, body: RevealIn) -> Any:
+def ticket_reopen(request: HttpRequest, ticket_id: Id, body: EnterpriseRevealIn) -> Any:
     ticket = selectors.ticket_get(user=_user(request), pk=ticket_id)
     return hotline.ticket_reopen(actor=_user(request), ticket=ticket, comment=body.reason, request=request)
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.choices import Perm
 from apps.accounts.models import User
 from apps.accounts.scoping import area_q
+from apps.common.apitypes import LONG_TEXT
 from apps.enterprises.choices import (
     EscalationLevel,
     IndustrySection,
@@ -199,7 +200,7 @@ class Commitment(models.Model):
     employees_returning = models.PositiveIntegerField(_("employees returning"))
     employees_from_outside = models.PositiveIntegerField(_("of whom from outside the city"), default=0)
     measures = models.JSONField(_("protective measures"), default=list)
-    text = models.TextField(_("commitment"))
+    text = models.CharField(_("commitment"), max_length=LONG_TEXT)
     # The filer's own idempotency key (a phone retrying); the digest tells a retry from a reused key (409).
     client_id = models.CharField(max_length=64, null=True, blank=True)
     payload_digest = models.CharField(max_length=64, blank=True, default="")
@@ -234,8 +235,8 @@ class Inspection(models.Model):
     inspector = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(_("at"), default=timezone.now)
     result = models.CharField(_("result"), max_length=8, choices=InspectionResult.choices)
-    findings = models.TextField(_("findings"), blank=True)
-    follow_up = models.TextField(_("follow-up"), blank=True)
+    findings = models.CharField(_("findings"), max_length=LONG_TEXT, blank=True)
+    follow_up = models.CharField(_("follow-up"), max_length=LONG_TEXT, blank=True)
     follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
     follow_up_done_at = models.DateTimeField(_("follow-up done"), null=True, blank=True)
 
@@ -267,7 +268,7 @@ class ServicePlan(models.Model):
     """一企一策: one service plan per enterprise."""
 
     enterprise = models.OneToOneField(Enterprise, on_delete=models.CASCADE, related_name="service_plan")
-    text = models.TextField(_("plan"))
+    text = models.CharField(_("plan"), max_length=LONG_TEXT)
     updated_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -279,7 +280,7 @@ class Visit(models.Model):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="visits")
     official = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     visited_on = models.DateField(_("visited on"))
-    notes = models.TextField(_("notes"))
+    notes = models.CharField(_("notes"), max_length=LONG_TEXT)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -296,7 +297,7 @@ class Policy(models.Model):
     title = models.CharField(_("title"), max_length=200)
     category = models.CharField(_("category"), max_length=20, choices=PolicyCategory.choices)
     issuer = models.CharField(_("issuer"), max_length=100, blank=True)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.CharField(_("summary"), max_length=LONG_TEXT, blank=True)
     rule = models.JSONField(_("eligibility rule"), default=dict)
     active = models.BooleanField(_("active"), default=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
@@ -422,7 +423,7 @@ class Ticket(models.Model):
         Department, verbose_name=_("owner department"), on_delete=models.PROTECT, related_name="tickets"
     )
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"))
+    description = models.CharField(_("description"), max_length=LONG_TEXT)
     opened_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
     due_at = models.DateTimeField(_("due"))
@@ -433,7 +434,7 @@ class Ticket(models.Model):
         _("escalation"), choices=EscalationLevel.choices, default=EscalationLevel.OWNER
     )
     escalated_at = models.DateTimeField(null=True, blank=True)
-    reply = models.TextField(_("reply"), blank=True)
+    reply = models.CharField(_("reply"), max_length=LONG_TEXT, blank=True)
     replied_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     satisfaction = models.PositiveSmallIntegerField(_("satisfaction"), null=True, blank=True)
@@ -470,7 +471,7 @@ class TicketEvent(models.Model):
     kind = models.CharField(max_length=12, choices=TicketEventKind.choices)
     level = models.PositiveSmallIntegerField(choices=EscalationLevel.choices, default=EscalationLevel.OWNER)
     actor = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    note = models.TextField(blank=True)
+    note = models.CharField(max_length=LONG_TEXT, blank=True)
 
     class Meta:
         ordering = ["at", "id"]

@@ -290,11 +290,13 @@ def resumption_curve(
             d[3] += row["f"] or 0
     if not days:
         return []
+    today, last = timezone.localdate(), max(days)
     if end is None:
         # Up to today while reports still come in; a history that ended long ago stops at its last report.
-        today, last = timezone.localdate(), max(days)
         end = today if (today - last).days <= 31 else last
-    first = min(days) if start is None else start
+    # A range is clamped to the days the data covers: `start=1900-01-01` must not answer a century of zeros.
+    end = min(end, max(today, last))
+    first = min(days) if start is None else max(start, min(days))
     running = [0, 0, 0, 0]
     for day in sorted(days):
         if day < first:

@@ -10,6 +10,7 @@ from ninja import Router, Schema
 
 from apps.accounts.choices import Perm
 from apps.accounts.scoping import has_perm_anywhere
+from apps.common.apitypes import Day, Id
 from apps.common.errors import Forbidden
 from apps.epi import selectors
 from apps.epi.views import dashboard_data
@@ -50,10 +51,10 @@ def risk(request: HttpRequest) -> Any:
 @router.get("/chains")
 def chains(
     request: HttpRequest,
-    cluster: int | None = None,
+    cluster: Id | None = None,
     area: str = "",
-    day_from: dt.date | None = None,
-    day_to: dt.date | None = None,
+    day_from: Day | None = None,
+    day_to: Day | None = None,
     contacts: bool = True,
 ) -> Any:
     if not has_perm_anywhere(request.user, Perm.CASE_VIEW):  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 
 from apps.accounts.choices import Perm
 from apps.accounts.scoping import has_perm_anywhere, jurisdiction_prefixes
+from apps.common.apitypes import PathCode
 from apps.common.errors import Forbidden, NotFound
 from apps.geo import selectors
 from apps.geo.models import Area
@@ -68,7 +69,7 @@ def area_search(request: HttpRequest, q: str = Query("", max_length=100), limit:
 
 
 @router.get("/{code}", response=AreaDetailOut)
-def area_detail(request: HttpRequest, code: str) -> Any:
+def area_detail(request: HttpRequest, code: PathCode) -> Any:
     area = Area.objects.filter(code=code).first()
     if area is None:
         raise NotFound("area_not_found", f"no area with code {code}")

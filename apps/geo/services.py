@@ -17,6 +17,7 @@ from apps.accounts.scoping import has_perm_at
 from apps.common.errors import ValidationFailed
 from apps.geo.models import Area
 from core import geocodes, tabular
+from core.geometry import GeometryError, boundary_rings
 
 AREA_ALIASES = {
     "code": ("区划代码", "代码"),
@@ -53,6 +54,10 @@ def areas_upsert(rows: Iterable[Mapping[str, Any]]) -> int:
                 name_zh=r["name_zh"], name_en=r.get("name_en", ""), boundary=r.get("boundary")
             )
     return len(items)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a coordinate")
 
 
 def areas_import(*, data: bytes, filename: str, actor: User | None = None,
@@ -97,11 +102,11 @@ def areas_import(*, data: bytes, filename: str, actor: User | None = None,
         boundary = None
         if values.get("boundary", "").strip():
             try:
-                boundary = json.loads(values["boundary"])
-                if boundary.get("type") not in ("Polygon", "MultiPolygon"):
-                    raise ValueError
-            except (ValueError, AttributeError):
-                report.errors.append({"line": line, "field": "boundary", "message": "boundary must be a GeoJSON Polygon or MultiPolygon"})
+                boundary = json.loads(values["boundary"], parse_constant=_no_constant)
+                boundary_rings(boundary)
+            except (ValueError, RecursionError) as exc:
+                message = str(exc) if isinstance(exc, GeometryError) else "boundary must be GeoJSON"
+                report.errors.append({"line": line, "field": "boundary", "message": message})
                 continue
         clean.append({"code": code, "name_zh": values["name_zh"].strip(),
                       "name_en": values.get("name_en", "").strip(), "boundary": boundary})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -9,13 +10,11 @@ from typing import Any
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from core.geometry import Ring, drawable_rings
 
-def _rings(geometry: Mapping[str, Any]) -> list[list[list[float]]]:
-    if geometry.get("type") == "Polygon":
-        return list(geometry["coordinates"])
-    if geometry.get("type") == "MultiPolygon":
-        return [ring for poly in geometry["coordinates"] for ring in poly]
-    return []
+
+def _rings(geometry: Any) -> list[Ring]:
+    return drawable_rings(geometry)  # a broken stored boundary is skipped, never a 500 on every map page
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +38,7 @@ def boundaries_svg(
 ) -> SafeString:
     """One <path> per area, linked to its page; `fills` colours areas (risk levels, project status);
     `markers` are dots on top, drawn only inside the areas' bounding box."""
-    shapes = [(code, name, _rings(g)) for code, name, g in areas if g]
+    shapes = [(code, name, rings) for code, name, g in areas if g and (rings := _rings(g))]
     points = [pt for _, _, rings in shapes for ring in rings for pt in ring]
     if not points:
         return mark_safe("")  # noqa: S308 - a constant empty string
@@ -65,6 +64,8 @@ def boundaries_svg(
             )
         )
     for m in markers:
+        if not all(isinstance(v, int | float) and math.isfinite(v) for v in (m.lon, m.lat)):
+            continue
         if not (minx <= m.lon <= maxx and miny <= m.lat <= maxy):
             continue
         parts.append(

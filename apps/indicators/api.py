@@ -11,6 +11,16 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema
 
+from apps.common.apitypes import (
+    Amount,
+    InSchema,
+    PageNumber,
+    PageSize,
+    PathCode,
+    SmallCount,
+    Year,
+    YearOrZero,
+)
 from apps.common.errors import ValidationFailed
 from apps.common.pagination import Page, paginate
 from apps.indicators import selectors, services
@@ -21,29 +31,29 @@ from core import dekad as dk
 router = Router(tags=["indicators"])
 
 
-class IndicatorIO(Schema):
+class IndicatorIO(InSchema):
     code: str
     name_zh: str
     name_en: str = ""
     unit: str
     frequency: str = "dekad"
     kind: str = "flow"
-    grace_days: int = 3
-    order: int = 0
+    grace_days: SmallCount = 3
+    order: SmallCount = 0
     active: bool = True
 
 
-class TargetIn(Schema):
+class TargetIn(InSchema):
     area_code: str
-    year: int
-    value: Decimal
+    year: Year
+    value: Amount(16, 2)  # type: ignore[valid-type]
 
 
-class ReportIn(Schema):
+class ReportIn(InSchema):
     indicator: str
     area_code: str
     dekad: str
-    value: Decimal
+    value: Amount(16, 2)  # type: ignore[valid-type]
     note: str = ""
 
 
@@ -120,8 +130,8 @@ def report_list(
     area: str = "",
     dekad: str = "",
     state: str = "",
-    page: int = 1,
-    page_size: int = 100,
+    page: PageNumber = 1,
+    page_size: PageSize = 100,
 ) -> Any:
     qs = selectors.reports_list(user=request.user, indicator=indicator, area=area, dekad=dekad, state=state)  # type: ignore[arg-type]
     return paginate(qs, page, page_size)
@@ -165,7 +175,7 @@ def export(request: HttpRequest, dekad: str = "", format: str = "csv") -> HttpRe
 
 
 @router.get("/{code}/ranking", response=list[RankingOut])
-def ranking(request: HttpRequest, code: str, dekad: str = "") -> Any:
+def ranking(request: HttpRequest, code: PathCode, dekad: str = "") -> Any:
     selectors.indicator_get(code=code)
     return [
         asdict(r)
@@ -174,7 +184,7 @@ def ranking(request: HttpRequest, code: str, dekad: str = "") -> Any:
 
 
 @router.get("/{code}/series")
-def series(request: HttpRequest, code: str, year: int = 0) -> Any:
+def series(request: HttpRequest, code: PathCode, year: YearOrZero = 0) -> Any:
     indicator = selectors.indicator_get(code=code)
     return selectors.indicator_series(
         user=request.user, indicator=indicator, year=year or timezone.localdate().year
@@ -182,7 +192,7 @@ def series(request: HttpRequest, code: str, year: int = 0) -> Any:
 
 
 @router.put("/{code}/targets", response=TargetIn)
-def target_set(request: HttpRequest, code: str, body: TargetIn) -> Any:
+def target_set(request: HttpRequest, code: PathCode, body: TargetIn) -> Any:
     indicator = selectors.indicator_get(code=code)
     t = services.target_set(actor=request.user, indicator=indicator, request=request, **body.dict())  # type: ignore[arg-type]
     return {"area_code": t.area_id, "year": t.year, "value": t.value}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -11,7 +10,8 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from apps.accounts.choices import Perm
-from apps.common.errors import NotFound, ValidationFailed
+from apps.common.apitypes import Id, InSchema, PageNumber, PageSize, column_mapping
+from apps.common.errors import NotFound
 from apps.common.pagination import Page, paginate
 from apps.people import selectors, services
 from apps.people.exports import persons_export
@@ -54,7 +54,7 @@ class PersonOut(Schema):
         return obj.area_id
 
 
-class PersonIn(Schema):
+class PersonIn(InSchema):
     name: str
     doc_type: str = "resident_id"
     doc_number: str = ""
@@ -69,7 +69,7 @@ class PersonIn(Schema):
     tags: str = ""
 
 
-class PersonPatch(Schema):
+class PersonPatch(InSchema):
     name: str | None = None
     doc_type: str | None = None
     doc_number: str | None = None
@@ -84,12 +84,12 @@ class PersonPatch(Schema):
     tags: str | None = None
 
 
-class RevealIn(Schema):
+class PersonRevealIn(InSchema):
     fields: list[str]
     reason: str = ""
 
 
-class ImportOut(Schema):
+class PersonImportOut(Schema):
     id: int
     total_rows: int
     created_rows: int
@@ -121,9 +121,9 @@ class DuplicateReferralOut(Schema):
         return obj.referred_by.username if obj.referred_by else None
 
 
-class MergeIn(Schema):
-    winner_id: int
-    loser_id: int
+class MergeIn(InSchema):
+    winner_id: Id
+    loser_id: Id
 
 
 class MergeCandidateOut(Schema):
@@ -134,7 +134,7 @@ class MergeCandidateOut(Schema):
 
 
 @router.get("", response=Page[PersonOut])
-def person_list(request: HttpRequest, q: str = "", area: str = "", page: int = 1, page_size: int = 50) -> Any:
+def person_list(request: HttpRequest, q: str = "", area: str = "", page: PageNumber = 1, page_size: PageSize = 50) -> Any:
     """Search persons in your jurisdiction: `q` is an exact ID or document number, a phone, an area code or a
     full name (personal data is encrypted, so matching is exact)."""
     return paginate(selectors.persons_list(user=request.user, query=q, area=area), page, page_size)  # type: ignore[arg-type]
@@ -157,16 +157,13 @@ def person_export(request: HttpRequest, q: str = "", area: str = "", format: str
     return persons_export(user=request.user, query=q, area=area, fmt=format, request=request)  # type: ignore[arg-type]
 
 
-@router.post("/import", response=ImportOut)
+@router.post("/import", response=PersonImportOut)
 def person_import(
     request: HttpRequest, file: File[UploadedFile], mapping: Form[str] = ""
 ) -> Any:
     """Import a CSV or XLSX list. `mapping` is optional JSON {our_field: their_column}. Every bad row is
     reported with its line; good rows are kept; rows already registered are not duplicated."""
-    try:
-        columns = json.loads(mapping) if mapping else None
-    except json.JSONDecodeError:
-        raise ValidationFailed("bad_mapping", "mapping must be a JSON object") from None
+    columns = column_mapping(mapping)
     return services.persons_import(actor=request.user, data=file.read(), filename=file.name or "upload.csv",  # type: ignore[arg-type]
                                    mapping=columns, request=request)
 
@@ -184,7 +181,7 @@ def person_merge(request: HttpRequest, body: MergeIn) -> Any:
 
 
 @router.post("/merge-candidates/{candidate_id}/dismiss", response={204: None})
-def merge_candidate_dismiss(request: HttpRequest, candidate_id: int) -> Any:
+def merge_candidate_dismiss(request: HttpRequest, candidate_id: Id) -> Any:
     candidate = selectors.merge_candidates_open(user=request.user).filter(pk=candidate_id).first()  # type: ignore[arg-type]
     if candidate is None:
         raise NotFound("candidate_not_found", "no such open merge candidate in your jurisdiction")
@@ -193,19 +190,19 @@ def merge_candidate_dismiss(request: HttpRequest, candidate_id: int) -> Any:
 
 
 @router.get("/{person_id}", response=PersonOut)
-def person_detail(request: HttpRequest, person_id: int) -> Any:
+def person_detail(request: HttpRequest, person_id: Id) -> Any:
     return selectors.person_get(user=request.user, pk=person_id)  # type: ignore[arg-type]
 
 
 @router.patch("/{person_id}", response=PersonOut)
-def person_update(request: HttpRequest, person_id: int, body: PersonPatch) -> Any:
+def person_update(request: HttpRequest, person_id: Id, body: PersonPatch) -> Any:
     person = selectors.person_get(user=request.user, pk=person_id)  # type: ignore[arg-type]
     data = {k: v for k, v in body.dict().items() if v is not None}
     return services.person_update(actor=request.user, person=person, data=data, request=request)  # type: ignore[arg-type]
 
 
 @router.post("/{person_id}/reveal", response=dict[str, str])
-def person_reveal(request: HttpRequest, person_id: int, body: RevealIn) -> Any:
+def person_reveal(request: HttpRequest, person_id: Id, body: PersonRevealIn) -> Any:
     """Show personal data in clear. Needs the reveal permission at the person's area; always audited."""
     person = selectors.person_get(user=request.user, pk=person_id)  # type: ignore[arg-type]
     return services.person_reveal(actor=request.user, person=person, fields=body.fields, reason=body.reason,  # type: ignore[arg-type]

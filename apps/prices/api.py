@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
+from apps.common.apitypes import Amount, Day, DaysBack, InSchema, PageNumber, PageSize, PathCode
 from apps.common.pagination import Page, paginate
 from apps.prices import selectors, services
 from apps.prices.exports import prices_export
@@ -36,11 +37,11 @@ class MarketOut(Schema):
         return obj.area_id
 
 
-class PriceIn(Schema):
+class PriceIn(InSchema):
     item: str
     market: str
-    day: dt.date
-    price: Decimal
+    day: Day
+    price: Decimal  # the service names the row of an absurd price
 
 
 class PriceOut(Schema):
@@ -58,7 +59,7 @@ class PriceOut(Schema):
         return obj.market.code
 
 
-class AlertOut(Schema):
+class PriceAlertOut(Schema):
     item: str
     item_name: str
     market: str
@@ -72,8 +73,8 @@ class AlertOut(Schema):
     reason_zh: str
 
 
-class ShareIn(Schema):
-    alert_share: Decimal
+class ShareIn(InSchema):
+    alert_share: Amount(5, 3, ge=0)  # type: ignore[valid-type]
 
 
 @router.get("/items", response=list[ItemOut])
@@ -82,7 +83,7 @@ def item_list(request: HttpRequest) -> Any:
 
 
 @router.put("/items/{code}", response=ItemOut)
-def item_alert_share(request: HttpRequest, code: str, body: ShareIn) -> Any:
+def item_alert_share(request: HttpRequest, code: PathCode, body: ShareIn) -> Any:
     """Set the share over the 7-day baseline above which the item's prices alert (headquarters only)."""
     item = selectors.item_get(code=code)
     return services.item_alert_share_set(
@@ -100,10 +101,10 @@ def price_list(
     request: HttpRequest,
     item: str = "",
     market: str = "",
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-    page: int = 1,
-    page_size: int = 200,
+    since: Day | None = None,
+    until: Day | None = None,
+    page: PageNumber = 1,
+    page_size: PageSize = 200,
 ) -> Any:
     qs = selectors.price_records(user=request.user, item=item, market=market, since=since, until=until)  # type: ignore[arg-type]
     return paginate(qs, page, page_size)
@@ -115,8 +116,8 @@ def price_record(request: HttpRequest, body: list[PriceIn]) -> Any:
     return 201, services.prices_record(actor=request.user, rows=[r.dict() for r in body], request=request)  # type: ignore[arg-type]
 
 
-@router.get("/alerts", response=list[AlertOut])
-def alerts(request: HttpRequest, days: int = 3) -> Any:
+@router.get("/alerts", response=list[PriceAlertOut])
+def alerts(request: HttpRequest, days: DaysBack = 3) -> Any:
     """Prices of the last `days` days above their item's alert share over the 7-day baseline, with the reason."""
     return [
         {
@@ -141,8 +142,8 @@ def export(
     request: HttpRequest,
     item: str = "",
     market: str = "",
-    since: dt.date | None = None,
-    until: dt.date | None = None,
+    since: Day | None = None,
+    until: Day | None = None,
     format: str = "csv",
 ) -> HttpResponse:
     return prices_export(
@@ -157,6 +158,6 @@ def export(
 
 
 @router.get("/items/{code}/series")
-def series(request: HttpRequest, code: str, days: int = 30) -> Any:
+def series(request: HttpRequest, code: PathCode, days: DaysBack = 30) -> Any:
     item = selectors.item_get(code=code)
     return selectors.price_series(user=request.user, item=item, days=min(max(days, 7), 366))  # type: ignore[arg-type]

@@ -9,6 +9,17 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
+from apps.common.apitypes import (
+    Count,
+    Day,
+    Finite,
+    Id,
+    InSchema,
+    Latitude,
+    Longitude,
+    PageNumber,
+    PageSize,
+)
 from apps.common.errors import NotFound
 from apps.common.pagination import Page, paginate
 from apps.projects import selectors, services
@@ -18,7 +29,7 @@ from apps.projects.models import Milestone, Project
 router = Router(tags=["projects"])
 
 
-class ReasonOut(Schema):
+class ProjectReasonOut(Schema):
     code: str
     colour: str
     en: str
@@ -39,8 +50,8 @@ class ProjectOut(Schema):
     area_code: str
     stage: str
     colour: str
-    colour_reasons: list[ReasonOut]
-    investment_planned: Decimal
+    colour_reasons: list[ProjectReasonOut]
+    investment_planned: Decimal  # the service checks the range and names the field
     investment_completed: Decimal
     plan_start: dt.date
     plan_end: dt.date
@@ -62,29 +73,29 @@ class ProjectDetailOut(ProjectOut):
         return list(obj.milestones.all())
 
 
-class MilestoneIn(Schema):
+class MilestoneIn(InSchema):
     name: str
-    planned: dt.date
-    actual: dt.date | None = None
+    planned: Day
+    actual: Day | None = None
 
 
-class ProjectIn(Schema):
+class ProjectIn(InSchema):
     ref: str
     name: str
     area_code: str
-    investment_planned: Decimal
-    plan_start: dt.date
-    plan_end: dt.date
+    investment_planned: Decimal  # the service checks the range and names the field
+    plan_start: Day
+    plan_end: Day
     official: str
     unit: str = ""
     stage: str = "signed"
     investment_completed: Decimal = Decimal(0)
-    lon: float | None = None
-    lat: float | None = None
+    lon: Longitude | None = None
+    lat: Latitude | None = None
     milestones: list[MilestoneIn] = []
 
 
-class ProjectPatch(Schema):
+class ProjectPatch(InSchema):
     name: str | None = None
     stage: str | None = None
     investment_completed: Decimal | None = None
@@ -92,18 +103,18 @@ class ProjectPatch(Schema):
     unit: str | None = None
 
 
-class MilestonePatch(Schema):
-    actual: dt.date | None
+class MilestonePatch(InSchema):
+    actual: Day | None
 
 
-class ThresholdsIO(Schema):
-    yellow_days_behind: int | None = None
-    red_days_behind: int | None = None
-    yellow_overdue_share: float | None = None
-    red_overdue_share: float | None = None
-    min_milestones_for_share: int = 3
-    yellow_investment_shortfall: float | None = None
-    red_investment_shortfall: float | None = None
+class ThresholdsIO(InSchema):
+    yellow_days_behind: Count | None = None
+    red_days_behind: Count | None = None
+    yellow_overdue_share: Finite | None = None
+    red_overdue_share: Finite | None = None
+    min_milestones_for_share: Count = 3
+    yellow_investment_shortfall: Finite | None = None
+    red_investment_shortfall: Finite | None = None
 
 
 class DistrictProgressOut(Schema):
@@ -125,8 +136,8 @@ def project_list(
     stage: str = "",
     colour: str = "",
     q: str = "",
-    page: int = 1,
-    page_size: int = 50,
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
 ) -> Any:
     services.project_colours_refresh_stale()
     qs = selectors.projects_list(user=request.user, area=area, stage=stage, colour=colour, query=q)  # type: ignore[arg-type]
@@ -186,25 +197,25 @@ def thresholds_put(request: HttpRequest, body: ThresholdsIO) -> Any:
 
 
 @router.get("/{project_id}", response=ProjectDetailOut)
-def project_detail(request: HttpRequest, project_id: int) -> Any:
+def project_detail(request: HttpRequest, project_id: Id) -> Any:
     return selectors.project_get(user=request.user, pk=project_id)  # type: ignore[arg-type]
 
 
 @router.patch("/{project_id}", response=ProjectDetailOut)
-def project_update(request: HttpRequest, project_id: int, body: ProjectPatch) -> Any:
+def project_update(request: HttpRequest, project_id: Id, body: ProjectPatch) -> Any:
     project = selectors.project_get(user=request.user, pk=project_id)  # type: ignore[arg-type]
     data = {k: v for k, v in body.dict().items() if v is not None}
     return services.project_update(actor=request.user, project=project, data=data, request=request)  # type: ignore[arg-type]
 
 
 @router.post("/{project_id}/milestones", response={201: MilestoneOut})
-def milestone_add(request: HttpRequest, project_id: int, body: MilestoneIn) -> Any:
+def milestone_add(request: HttpRequest, project_id: Id, body: MilestoneIn) -> Any:
     project = selectors.project_get(user=request.user, pk=project_id)  # type: ignore[arg-type]
     return 201, services.milestone_add(actor=request.user, project=project, request=request, **body.dict())  # type: ignore[arg-type]
 
 
 @router.patch("/{project_id}/milestones/{milestone_id}", response=MilestoneOut)
-def milestone_record(request: HttpRequest, project_id: int, milestone_id: int, body: MilestonePatch) -> Any:
+def milestone_record(request: HttpRequest, project_id: Id, milestone_id: Id, body: MilestonePatch) -> Any:
     project = selectors.project_get(user=request.user, pk=project_id)  # type: ignore[arg-type]
     milestone = project.milestones.filter(pk=milestone_id).first()
     if milestone is None:

@@ -22,6 +22,7 @@ from apps.projects.choices import COLOUR_HEX, Colour
 from apps.projects.models import Project
 from core import projects as core_projects
 from core.geocodes import AreaCodeError, scope_prefix
+from core.geometry import Ring, drawable_rings
 
 
 def projects_list(
@@ -65,14 +66,8 @@ def project_colour_counts(*, user: User, area: str = "") -> dict[str, int]:
     return counts
 
 
-def _rings(geometry: dict[str, Any] | None) -> list[list[list[float]]]:
-    if not geometry:
-        return []
-    if geometry.get("type") == "Polygon":
-        return list(geometry["coordinates"])
-    if geometry.get("type") == "MultiPolygon":
-        return [ring for poly in geometry["coordinates"] for ring in poly]
-    return []
+def _rings(geometry: dict[str, Any] | None) -> list[Ring]:
+    return drawable_rings(geometry)  # a broken stored boundary is skipped, not a 500 for every user
 
 
 def _spot(project_id: int, box: tuple[float, float, float, float]) -> tuple[float, float]:
@@ -107,7 +102,7 @@ def battle_map_svg(*, user: User, area: str = "", width: int = 640) -> SafeStrin
     boundaries = (
         dict(Area.objects.filter(code__in=unplaced).values_list("code", "boundary")) if unplaced else {}
     )
-    shapes = [(code, name, _rings(g)) for code, name, g in districts if g]
+    shapes = [(code, name, rings) for code, name, g in districts if g and (rings := _rings(g))]
     points = [pt for _, _, rings in shapes for ring in rings for pt in ring]
     if not points:
         return mark_safe("")  # noqa: S308 - a constant empty string

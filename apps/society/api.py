@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
+from apps.common.apitypes import Amount, Count, Day, Id, InSchema, PageNumber, PageSize, SmallCount
 from apps.common.pagination import Page, paginate
 from apps.society import selectors, services
 from apps.society.exports import disputes_export, schools_export
@@ -72,24 +73,24 @@ class SchoolDetailOut(SchoolOut):
     fully_reopened: bool
 
 
-class SchoolIn(Schema):
+class SchoolIn(InSchema):
     code: str
     name: str
     area_code: str
     level: str
-    students: int = 0
-    planned_reopen: dt.date | None = None
+    students: Count = 0
+    planned_reopen: Day | None = None
     plan_note: str = ""
 
 
-class SchoolPatch(Schema):
-    planned_reopen: dt.date | None = None
-    actual_reopen: dt.date | None = None
+class SchoolPatch(InSchema):
+    planned_reopen: Day | None = None
+    actual_reopen: Day | None = None
     plan_note: str | None = None
-    students: int | None = None
+    students: Count | None = None
 
 
-class CheckIn(Schema):
+class CheckIn(InSchema):
     done: bool
     evidence: str = ""
 
@@ -123,33 +124,33 @@ class DisputeOut(Schema):
         return obj.respondent_masked
 
 
-class DisputeIn(Schema):
+class DisputeIn(InSchema):
     area_code: str
     kind: str
     summary: str
     claimant: str
     respondent: str
     owner_name: str
-    amount: Decimal | None = None
-    opened_on: dt.date | None = None
+    amount: Amount(14, 2, ge=0) | None = None  # type: ignore[valid-type]
+    opened_on: Day | None = None
 
 
-class TransitionIn(Schema):
+class DisputeTransitionIn(InSchema):
     status: str
     resolution: str = ""
-    on: dt.date | None = None
+    on: Day | None = None
 
 
-class RevealIn(Schema):
+class DisputeRevealIn(InSchema):
     reason: str = ""
 
 
-class ChecklistItemIO(Schema):
+class ChecklistItemIO(InSchema):
     code: str
     group: str
     text_zh: str
     text_en: str = ""
-    order: int = 0
+    order: SmallCount = 0
     active: bool = True
 
 
@@ -198,8 +199,8 @@ def school_list(
     level: str = "",
     readiness: str = "",
     q: str = "",
-    page: int = 1,
-    page_size: int = 100,
+    page: PageNumber = 1,
+    page_size: PageSize = 100,
 ) -> Any:
     qs = selectors.schools_list(user=request.user, area=area, level=level, readiness=readiness, query=q)  # type: ignore[arg-type]
     return paginate(qs, page, page_size)
@@ -230,12 +231,12 @@ def school_export(
 
 
 @router.get("/schools/{school_id}", response=SchoolDetailOut)
-def school_detail(request: HttpRequest, school_id: int) -> Any:
+def school_detail(request: HttpRequest, school_id: Id) -> Any:
     return _detail(selectors.school_get(user=request.user, pk=school_id))  # type: ignore[arg-type]
 
 
 @router.patch("/schools/{school_id}", response=SchoolDetailOut)
-def school_update(request: HttpRequest, school_id: int, body: SchoolPatch) -> Any:
+def school_update(request: HttpRequest, school_id: Id, body: SchoolPatch) -> Any:
     school = selectors.school_get(user=request.user, pk=school_id)  # type: ignore[arg-type]
     data = {k: v for k, v in body.dict().items() if v is not None}
     return _detail(services.school_update(actor=request.user, school=school, data=data, request=request))  # type: ignore[arg-type]
@@ -256,7 +257,7 @@ def school_grade(request: HttpRequest, school_id: int, grade: int, body: SchoolG
 
 
 @router.put("/schools/{school_id}/checklist/{item}", response=SchoolDetailOut)
-def school_check(request: HttpRequest, school_id: int, item: str, body: CheckIn) -> Any:
+def school_check(request: HttpRequest, school_id: Id, item: str, body: CheckIn) -> Any:
     """Tick or untick a readiness item; ticking needs evidence."""
     school = selectors.school_get(user=request.user, pk=school_id)  # type: ignore[arg-type]
     services.check_set(
@@ -277,8 +278,8 @@ def dispute_list(
     kind: str = "",
     status: str = "",
     party: str = "",
-    page: int = 1,
-    page_size: int = 100,
+    page: PageNumber = 1,
+    page_size: PageSize = 100,
 ) -> Any:
     """`party` is a full name, matched exactly (parties are encrypted)."""
     qs = selectors.disputes_list(user=request.user, area=area, kind=kind, status=status, party=party)  # type: ignore[arg-type]
@@ -305,18 +306,18 @@ def dispute_export(
 
 
 @router.get("/disputes/{dispute_id}", response=DisputeOut)
-def dispute_detail(request: HttpRequest, dispute_id: int) -> Any:
+def dispute_detail(request: HttpRequest, dispute_id: Id) -> Any:
     return selectors.dispute_get(user=request.user, pk=dispute_id)  # type: ignore[arg-type]
 
 
 @router.post("/disputes/{dispute_id}/transition", response=DisputeOut)
-def dispute_transition(request: HttpRequest, dispute_id: int, body: TransitionIn) -> Any:
+def dispute_transition(request: HttpRequest, dispute_id: Id, body: DisputeTransitionIn) -> Any:
     dispute = selectors.dispute_get(user=request.user, pk=dispute_id)  # type: ignore[arg-type]
     return services.dispute_transition(actor=request.user, dispute=dispute, request=request, **body.dict())  # type: ignore[arg-type]
 
 
 @router.post("/disputes/{dispute_id}/reveal", response=dict[str, str])
-def dispute_reveal(request: HttpRequest, dispute_id: int, body: RevealIn) -> Any:
+def dispute_reveal(request: HttpRequest, dispute_id: Id, body: DisputeRevealIn) -> Any:
     """The parties in clear; needs the reveal permission; always audited."""
     dispute = selectors.dispute_get(user=request.user, pk=dispute_id)  # type: ignore[arg-type]
     return services.dispute_reveal(actor=request.user, dispute=dispute, reason=body.reason, request=request)  # type: ignore[arg-type]

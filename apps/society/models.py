@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from apps.common.apitypes import LONG_TEXT
 from apps.society.choices import ChecklistGroup, DisputeKind, DisputeStatus, SchoolLevel
 
 
@@ -40,7 +41,7 @@ class School(models.Model):
     students = models.PositiveIntegerField(_("students"), default=0)
     planned_reopen = models.DateField(_("planned reopening"), null=True, blank=True)
     actual_reopen = models.DateField(_("actual reopening"), null=True, blank=True)
-    plan_note = models.TextField(_("reopening plan"), blank=True)
+    plan_note = models.CharField(_("reopening plan"), max_length=LONG_TEXT, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -77,8 +78,8 @@ class SchoolCheck(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="checks")
     item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+")
     done = models.BooleanField(_("done"), default=False)
-    evidence = models.TextField(
-        _("evidence"), blank=True
+    evidence = models.CharField(
+        _("evidence"), max_length=LONG_TEXT, blank=True
     )  # what shows it is done: document number, photo ref…
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -96,7 +97,7 @@ class Dispute(models.Model):
     ref = models.CharField(_("number"), max_length=32, unique=True)
     area = models.ForeignKey("geo.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("type"), max_length=16, choices=DisputeKind.choices)
-    summary = models.TextField(_("summary"))
+    summary = models.CharField(_("summary"), max_length=LONG_TEXT)
     # Parties are persons or enterprises: names only encrypted, shown masked, found by keyed hash.
     claimant_enc = models.BinaryField()
     claimant_masked = models.CharField(_("claimant"), max_length=200)
@@ -117,7 +118,7 @@ class Dispute(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=DisputeStatus.choices, default=DisputeStatus.OPEN
     )
-    resolution = models.TextField(_("resolution"), blank=True)
+    resolution = models.CharField(_("resolution"), max_length=LONG_TEXT, blank=True)
     opened_on = models.DateField(_("opened on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -12,6 +12,17 @@ from ninja import Router, Schema, Status
 
 from apps.accounts.choices import Perm
 from apps.accounts.scoping import has_perm_anywhere
+from apps.common.apitypes import (
+    Count,
+    Id,
+    InSchema,
+    Latitude,
+    Longitude,
+    Moment,
+    PageNumber,
+    PageSize,
+    Percent,
+)
 from apps.common.errors import Forbidden, NotFound, ValidationFailed
 from apps.common.pagination import Page, paginate
 from apps.venues import selectors, services
@@ -39,16 +50,16 @@ class VenueOut(Schema):
         return str(obj.area_id)
 
 
-class VenueIn(Schema):
+class VenueIn(InSchema):
     name: str
     category: str
     area_code: str
     address: str = ""
-    capacity: int | None = None
+    capacity: Count | None = None
     status: str = "open"
-    limit_percent: int | None = None
-    lat: float | None = None
-    lon: float | None = None
+    limit_percent: Percent | None = None
+    lat: Latitude | None = None
+    lon: Longitude | None = None
 
 
 class ScanOut(Schema):
@@ -71,7 +82,7 @@ class ScanOut(Schema):
         return str(obj.venue.name)
 
 
-class BatchIn(Schema):
+class BatchIn(InSchema):
     device_id: str = ""
     scans: list[dict[str, Any]]
 
@@ -83,13 +94,13 @@ class BatchOut(Schema):
     alerts: int
 
 
-class CheckInIn(Schema):
+class VenueCheckInIn(InSchema):
     venue_code: str
     client_id: str
-    scanned_at: dt.datetime | None = None
+    scanned_at: Moment | None = None
 
 
-class AlertOut(Schema):
+class ScanAlertOut(Schema):
     id: int
     kind: str
     status: str
@@ -122,7 +133,7 @@ class AlertOut(Schema):
 
 @router.get("/", response=Page[VenueOut])
 def venues(
-    request: HttpRequest, area: str = "", category: str = "", q: str = "", page: int = 1, page_size: int = 50
+    request: HttpRequest, area: str = "", category: str = "", q: str = "", page: PageNumber = 1, page_size: PageSize = 50
 ) -> dict[str, Any]:
     qs = selectors.venues_list(user=request.user, area=area, category=category, query=q)  # type: ignore[arg-type]
     return paginate(qs, page, page_size)
@@ -136,10 +147,10 @@ def venue_create(request: HttpRequest, body: VenueIn) -> Status:
 @router.get("/scans", response=Page[ScanOut])
 def scans(
     request: HttpRequest,
-    venue: int | None = None,
-    person: int | None = None,
-    page: int = 1,
-    page_size: int = 50,
+    venue: Id | None = None,
+    person: Id | None = None,
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
 ) -> dict[str, Any]:
     qs = selectors.scans_list(user=request.user, venue_id=venue, person_id=person)  # type: ignore[arg-type]
     return paginate(qs, page, page_size)
@@ -156,7 +167,7 @@ def scans_batch(request: HttpRequest, body: BatchIn) -> services.IngestResult:
 
 
 @router.post("/checkin", response=BatchOut)
-def citizen_checkin(request: HttpRequest, body: CheckInIn) -> services.IngestResult:
+def citizen_checkin(request: HttpRequest, body: VenueCheckInIn) -> services.IngestResult:
     """A citizen scans a venue code (场所码) to record the visit."""
     person_id = getattr(request.user, "person_id", None)
     if person_id is None:
@@ -176,24 +187,24 @@ def citizen_checkin(request: HttpRequest, body: CheckInIn) -> services.IngestRes
     return services.scans_ingest(actor=request.user, scans=[scan], citizen_person_id=person_id)  # type: ignore[arg-type]
 
 
-@router.get("/alerts", response=Page[AlertOut])
-def alerts(request: HttpRequest, status: str = "", page: int = 1, page_size: int = 50) -> dict[str, Any]:
+@router.get("/alerts", response=Page[ScanAlertOut])
+def alerts(request: HttpRequest, status: str = "", page: PageNumber = 1, page_size: PageSize = 50) -> dict[str, Any]:
     return paginate(selectors.alerts_list(user=request.user, status=status), page, page_size)  # type: ignore[arg-type]
 
 
-@router.post("/alerts/{alert_id}/acknowledge", response=AlertOut)
-def alert_ack(request: HttpRequest, alert_id: int, close: bool = False) -> Any:
+@router.post("/alerts/{alert_id}/acknowledge", response=ScanAlertOut)
+def alert_ack(request: HttpRequest, alert_id: Id, close: bool = False) -> Any:
     alert = selectors.alert_get(user=request.user, pk=alert_id)  # type: ignore[arg-type]
     return services.alert_acknowledge(actor=request.user, alert=alert, close=close)  # type: ignore[arg-type]
 
 
 @router.get("/{venue_id}", response=VenueOut)
-def venue(request: HttpRequest, venue_id: int) -> Venue:
+def venue(request: HttpRequest, venue_id: Id) -> Venue:
     return selectors.venue_get(user=request.user, pk=venue_id)  # type: ignore[arg-type]
 
 
 @router.get("/{venue_id}/code", response=dict[str, str])
-def venue_code(request: HttpRequest, venue_id: int) -> dict[str, str]:
+def venue_code(request: HttpRequest, venue_id: Id) -> dict[str, str]:
     """The venue's signed check-in code text (for printing as a QR poster)."""
     v = selectors.venue_get(user=request.user, pk=venue_id)  # type: ignore[arg-type]
     return {"code": services.venue_qr_text(venue=v)}

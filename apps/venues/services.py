@@ -21,8 +21,10 @@ from apps.accounts.audit import audit_record
 from apps.accounts.choices import AuditAction, Perm
 from apps.accounts.models import User
 from apps.accounts.scoping import grant_prefixes, has_perm_at
+from apps.common.apitypes import BIGINT_MAX, EARLIEST_DAY, latest_day
 from apps.common.bulk import insert_ignoring_conflicts
 from apps.common.errors import Forbidden, ValidationFailed
+from apps.geo.models import Area
 from apps.people.models import Person
 from apps.people.pii import person_refs
 from apps.venues import partitions
@@ -69,6 +71,8 @@ def venue_create(*, actor: User, data: Mapping[str, Any], request: HttpRequest |
         raise ValidationFailed("invalid_venue", "the venue is not valid", errors)
     if not has_perm_at(actor, Perm.VENUE_CHANGE, area):
         raise Forbidden("outside_jurisdiction", "this area is outside your jurisdiction")
+    if not Area.objects.filter(code=area).exists():  # a code under the officer's area that names no area
+        raise ValidationFailed("invalid_venue", "the venue is not valid", [{"field": "area_code", "message": "no such area"}])
     venue = Venue.objects.create(
         name=str(data["name"]).strip()[:200],
         category=data["category"],
@@ -130,6 +134,8 @@ def _parse_time(value: Any) -> dt.datetime | None:
                 return None
     else:
         return None
+    if not EARLIEST_DAY <= parsed.date() <= latest_day():
+        return None  # year 0001 or 9999: no device clock says that, and the database cannot shift it to UTC
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     return parsed
@@ -204,6 +210,8 @@ def scans_ingest(
         if temperature is not None and temperature != "":
             try:
                 temperature = Decimal(str(temperature)).quantize(Decimal("0.1"))
+                if not temperature.is_finite():
+                    raise ValueError("NaN or infinity")
             except (InvalidOperation, ValueError):
                 temperature = Decimal(0)
             if not MIN_TEMPERATURE <= temperature <= MAX_TEMPERATURE:
@@ -239,7 +247,7 @@ def scans_ingest(
             colour = verdict.payload.colour.value if verdict.payload.colour else ""
         if isinstance(person, str) and person.isdigit():
             person = int(person)
-        if not isinstance(person, int) or isinstance(person, bool):
+        if not isinstance(person, int) or isinstance(person, bool) or not 0 < person <= BIGINT_MAX:
             _reject(out, index, client_id, ScanRejection.UNKNOWN_PERSON)
             continue
         if colour not in ("", "green", "yellow", "red"):
@@ -304,7 +312,7 @@ def scans_ingest(
 def _venue_key(value: Any) -> int | uuid.UUID | None:
     """A venue is named by its id or by the UUID in its venue code."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return value
+        return value if 0 < value <= BIGINT_MAX else None
     if isinstance(value, str):
         if value.isdigit() and len(value) < 19:
             return int(value)

@@ -241,23 +241,36 @@ def test_nobody_overrides_or_approves_outside_their_jurisdiction(
 
 
 def test_the_override_api_names_every_invalid_field(person: Any, officer_a: Any, api_of: Any) -> None:
-    body = {"person_id": person.pk, "colour": "green", "reason": "no", "valid_until": "2099-01-01T00:00:00Z"}
+    too_late = (timezone.now() + dt.timedelta(days=60)).isoformat()  # beyond the 30 days an override may last
+    body = {"person_id": person.pk, "colour": "green", "reason": "no", "valid_until": too_late}
     r = api_of(officer_a).post("/api/codes/overrides", body, content_type="application/json")
     assert r.status_code == 422
     assert {d["field"] for d in r.json()["details"]} == {"reason", "valid_until"}
 
 
-
 def test_the_override_api_answers_alike_for_another_districts_person_and_a_missing_one(
     person: Any, officer_b: Any, api_of: Any
 ) -> None:
-    body = {"colour": "green", "reason": "test result negative", "valid_until": "2099-01-01T00:00:00Z"}
+    body = {"colour": "green", "reason": "test result negative", "valid_until": (timezone.now() + dt.timedelta(days=60)).isoformat()}
     client = api_of(officer_b)
     theirs = client.post("/api/codes/overrides", {**body, "person_id": person.pk}, content_type="application/json")
     missing = client.post("/api/codes/overrides", {**body, "person_id": person.pk + 10_000},
                           content_type="application/json")
     assert (theirs.status_code, theirs.json()) == (missing.status_code, missing.json())
     assert theirs.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "valid_until", ["2026-12-01T00:00:00", "2026-12-01", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59+08:00"]
+)
+def test_an_override_until_a_naive_bare_or_absurd_time_is_a_422_naming_it(
+    person: Any, officer_a: Any, api_of: Any, valid_until: str
+) -> None:
+    body = {"person_id": person.pk, "colour": "green", "reason": "tested negative twice", "valid_until": valid_until}
+    r = api_of(officer_a).post("/api/codes/overrides", body, content_type="application/json")
+    assert r.status_code == 422, r.content
+    assert [d["field"].split(".")[-1] for d in r.json()["details"]] == ["valid_until"]
+    assert not Override.objects.exists()
 
 
 # --------------------------------------------------------------------------- counts and jurisdiction

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.masking import mask_id_number, mask_name, mask_phone
+from core.textclean import has_invisible
 
 
 def test_resident_id_keeps_area_prefix_and_last_four() -> None:
@@ -75,3 +76,10 @@ def test_chinese_names_hide_all_but_the_ends(name: str) -> None:
     assert len(masked) == len(name)
     assert masked[0] == name[0]
     assert masked != name
+
+
+@given(st.text(min_size=1, max_size=12))
+def test_no_mask_lets_a_direction_override_or_control_character_through(value: str) -> None:
+    hostile = value + "\u202e"
+    for masked in (mask_name(hostile), mask_phone(hostile), mask_id_number(hostile), mask_name("\u202e" + value)):
+        assert not has_invisible(masked), repr(masked)

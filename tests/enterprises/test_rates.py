@@ -110,6 +110,20 @@ def test_the_curve_counts_each_day_from_the_history(ent_a, ent_b, econ_a, make_u
     assert [c["resumed"] for c in selectors.resumption_curve(user=econ_a)] == [1, 1, 1]
 
 
+
+def test_a_curve_range_is_clamped_to_the_days_the_history_covers(ent_a, econ_a, api_of, make_user):
+    city = make_user("economic_officer", "990100", username="c3")
+    today = timezone.localdate()
+    services.enterprise_status_set(actor=city, enterprise=ent_a, status="partly", staff_share_back=0.5)
+    StatusChange.objects.update(day=today - timezone.timedelta(days=3))
+    aggregates_rebuild()
+    client = api_of(econ_a)
+    far = client.get("/api/enterprises/curve", {"start": "1900-01-01", "end": f"{today.year + 1}-12-31"})
+    assert far.status_code == 200
+    assert [row["day"] for row in far.json()] == [str(today - timezone.timedelta(days=d)) for d in (3, 2, 1, 0)]
+    assert client.get("/api/enterprises/curve", {"start": "0001-01-01"}).status_code == 422
+
+
 def _snapshot():
     cells = sorted(
         (
