@@ -6,7 +6,8 @@ import datetime as dt
 import hashlib
 import json
 import operator
-from collections.abc import Iterable, Mapping
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -22,7 +23,7 @@ from apps.accounts.scoping import has_perm_at
 from apps.common.bulk import insert_ignoring_conflicts
 from apps.common.errors import Conflict, Forbidden, ValidationFailed
 from apps.geo.selectors import all_area_codes
-from apps.people import pii
+from apps.people import pii, prepare
 from apps.people.choices import MergeReason, MergeStatus
 from apps.people.models import Household, ImportBatch, MergeCandidate, Person
 from core import tabular
@@ -205,6 +206,7 @@ def persons_import(
     filename: str,
     mapping: Mapping[str, str] | None = None,
     request: HttpRequest | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportBatch:
     """Import a CSV/XLSX list: every bad row is reported with its line and reason, good rows are kept,
     rows already registered are counted as existing, never duplicated."""
@@ -223,11 +225,21 @@ def persons_import(
                         uploaded_by=actor)
     errors: list[dict[str, Any]] = []
     good: list[tuple[int, CleanPerson]] = []
+    prepared: list[dict[str, Any]] = []  # the stored columns of each good row, computed with its validation
     seen: dict[str, int] = {}
     allowed: dict[str, bool] = {}  # area code -> in the actor's jurisdiction, asked once per area
-    for row in rows:
+    read: deque[tabular.Row] = deque()  # rows handed to validation and not yet back: results come in order
+
+    def records() -> Iterator[dict[str, str]]:
+        for row in rows:
+            read.append(row)
+            yield tabular.remap(row, columns)
+
+    checked = prepare.persons_prepare(records(), area_codes=area_codes, today=now.date(), now=now,
+                                      progress=progress)
+    for result, stored_row in checked:
+        row = read.popleft()
         batch.total_rows += 1
-        result = clean_person(_normalise_words(tabular.remap(row, columns)), area_codes=area_codes, today=now.date())
         if isinstance(result, list):
             errors.extend({"line": row.line, **e} for e in _errors_detail(result))
             continue
@@ -238,8 +250,9 @@ def persons_import(
                            "message": f"area {result.area_code} lies outside your jurisdiction"})
             continue
         good.append((row.line, result))
+        prepared.append(stored_row)  # type: ignore[arg-type]
     with transaction.atomic():
-        stored = [person_columns(clean, now) for _, clean in good]
+        stored = prepared
         for (line, _clean), cols in zip(good, stored, strict=True):
             if cols["dedup_key"] in seen:
                 errors.append({"line": line, "field": "doc_number", "code": "repeated_in_file",
