@@ -37,3 +37,10 @@ class MergeReason(models.TextChoices):
     NAME_BIRTH = "name_birth", _("Same name and birth date")
     NAME_PHONE = "name_phone", _("Same name and phone")
     SAME_DOCUMENT = "same_document", _("Same document number")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")

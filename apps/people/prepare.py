@@ -30,11 +30,11 @@ CHUNK_ROWS = 5_000
 
 def pool_min_rows() -> int:
     """Imports with at least this many rows use the worker pool (setting TONGCHOU_IMPORT_POOL_MIN_ROWS)."""
-    return int(getattr(settings, "TONGCHOU_IMPORT_POOL_MIN_ROWS", 20_000))
+    return int(settings.TONGCHOU_IMPORT_POOL_MIN_ROWS)
 
 
 def pool_workers() -> int:
-    return int(getattr(settings, "TONGCHOU_IMPORT_WORKERS", 0)) or os.cpu_count() or 1
+    return int(settings.TONGCHOU_IMPORT_WORKERS) or os.cpu_count() or 1
 
 
 def _prepare_records(

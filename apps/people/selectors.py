@@ -80,3 +80,11 @@ def merge_candidates_open(*, user: User) -> QuerySet[MergeCandidate]:
 
 def import_batches(*, user: User) -> QuerySet[ImportBatch]:
     return ImportBatch.objects.filter(uploaded_by=user)
+
+
+def person_import_get(*, user: User, pk: int) -> ImportBatch:
+    """One of the user's own person imports (its report names lines of their file): 404 for anyone else's."""
+    batch = import_batches(user=user).filter(kind="persons", pk=pk).defer("upload_enc").first()
+    if batch is None:
+        raise NotFound("import_not_found", "no such import of yours")
+    return batch
