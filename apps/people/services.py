@@ -60,18 +60,21 @@ def person_columns(clean: CleanPerson, now: dt.datetime) -> dict[str, Any]:
         key = pii.doc_key(clean.doc_type, clean.doc_number)
     else:
         key = pii.nodoc_key(clean.name, clean.birth_date.isoformat() if clean.birth_date else "", clean.phone)
+    doc_enc, name_enc, phone_enc, address_enc = c.encrypt_fields(
+        (clean.doc_number or None, clean.name, clean.phone or None, clean.address or None)
+    )
     return {
         "dedup_key": key,
         "doc_type": clean.doc_type,
-        "doc_number_enc": c.encrypt(clean.doc_number) if clean.doc_number else None,
+        "doc_number_enc": doc_enc,
         "doc_masked": mask_id_number(clean.doc_number) if clean.doc_number else "",
-        "name_enc": c.encrypt(clean.name),
+        "name_enc": name_enc,
         "name_masked": mask_name(clean.name),
         "name_hash": pii.name_hash(clean.name),
-        "phone_enc": c.encrypt(clean.phone) if clean.phone else None,
+        "phone_enc": phone_enc,
         "phone_masked": mask_phone(clean.phone) if clean.phone else "",
         "phone_hash": pii.phone_hash(clean.phone) if clean.phone else "",
-        "address_enc": c.encrypt(clean.address) if clean.address else None,
+        "address_enc": address_enc,
         "sex": clean.sex,
         "birth_date": clean.birth_date,
         "nationality": clean.nationality,
