@@ -130,3 +130,15 @@ def test_an_import_through_the_api_stores_the_same_on_the_pool(city: Any, make_u
     assert pooled[0]["created_rows"] > 300 and pooled[0]["error_rows"] >= 400 // 7
     assert any(e["code"] == "repeated_in_file" for e in pooled[0]["errors"])
     assert ImportBatch.objects.count() == 2
+
+
+@pytest.mark.parametrize(("load", "workers"), [(0.2, 4), (1.0, 4), (2.5, 2), (3.9, 1), (40.0, 1)])
+def test_the_pool_uses_the_cores_nobody_else_is_using(
+    settings: Any, monkeypatch: pytest.MonkeyPatch, load: float, workers: int
+) -> None:
+    settings.TONGCHOU_IMPORT_WORKERS = 0
+    monkeypatch.setattr(prepare.os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3}, raising=False)
+    monkeypatch.setattr(prepare.os, "getloadavg", lambda: (load, load, load))
+    assert prepare.pool_workers() == workers
+    settings.TONGCHOU_IMPORT_WORKERS = 3
+    assert prepare.pool_workers() == 3  # an operator's setting wins
