@@ -17,7 +17,7 @@ afterwards; the database the URL names is never touched). Figures print as
 (b) Search: `persons_list(user=..., query=<ID number>)` on N generated persons: the query plan (it must use an
     index on dedup_key) and the median latency, against a primary-key lookup in the same run.
 (c) `manage.py demo_city --persons N --only areas persons` into a fresh database: persons per second and the
-    time extrapolated to 1,000,000 (the issue asks for a few minutes).
+    time extrapolated to 1,000,000 (issue 11 asks for under 3 minutes on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ def run_demo_city(args: argparse.Namespace) -> None:
         f"1,000,000 persons extrapolated: {1_000_000 / rate:.0f} s"
     )
     say(
-        f"RATIO demo_city_1m_minutes_budget = {300 / (1_000_000 / rate):.2f} (target >= 1.00, i.e. 1M within 5 min)"
+        f"RATIO demo_city_1m_minutes_budget = {180 / (1_000_000 / rate):.2f} (target >= 1.00, i.e. 1M within 3 min)"
     )
 
 

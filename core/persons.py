@@ -107,7 +107,8 @@ def clean_person(
 
     if errors:
         return errors
-    tags = [t.strip() for t in re.split(r"[;,，；]", get("tags")) if t.strip()]
+    tags_text = get("tags")  # mostly empty: no regex split for nothing, on the bulk import path
+    tags = [t.strip() for t in re.split(r"[;,，；]", tags_text) if t.strip()] if tags_text else []
     return CleanPerson(
         name=name,
         doc_type=doc_type if doc_number else "",

@@ -153,6 +153,13 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 if os.environ.get("TONGCHOU_TASKS_IMMEDIATE") == "1" or "pytest" in sys.modules:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
+# Imports: files of at least this many rows are validated and encrypted on a pool of worker processes (one per
+# core unless TONGCHOU_IMPORT_WORKERS says otherwise); files above TONGCHOU_IMPORT_BACKGROUND_ROWS rows run as
+# a background job (202 and a job to poll) instead of one long request.
+TONGCHOU_IMPORT_POOL_MIN_ROWS = int(os.environ.get("TONGCHOU_IMPORT_POOL_MIN_ROWS", "20000"))
+TONGCHOU_IMPORT_WORKERS = int(os.environ.get("TONGCHOU_IMPORT_WORKERS", "0"))
+TONGCHOU_IMPORT_BACKGROUND_ROWS = int(os.environ.get("TONGCHOU_IMPORT_BACKGROUND_ROWS", "20000"))
+
 # Periodic jobs (name: (django-tasks task, when)); `manage.py run_scheduler` enqueues them, `db_worker` runs them.
 # Times are local (Asia/Shanghai): codes and risk levels change at local midnight.
 TONGCHOU_SCHEDULE: dict[str, tuple[str, str]] = {

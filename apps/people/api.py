@@ -121,6 +121,21 @@ class DuplicateReferralOut(Schema):
         return obj.referred_by.username if obj.referred_by else None
 
 
+class PersonImportJobOut(Schema):
+    """A person import, queued, running or finished: how far it got and, once done, the full report."""
+
+    id: int
+    status: str
+    expected_rows: int
+    processed_rows: int
+    total_rows: int
+    created_rows: int
+    existing_rows: int
+    error_rows: int
+    errors: list[dict[str, Any]]
+    finished_at: dt.datetime | None
+
+
 class MergeIn(InSchema):
     winner_id: Id
     loser_id: Id
@@ -157,15 +172,24 @@ def person_export(request: HttpRequest, q: str = "", area: str = "", format: str
     return persons_export(user=request.user, query=q, area=area, fmt=format, request=request)  # type: ignore[arg-type]
 
 
-@router.post("/import", response=PersonImportOut)
+@router.post("/import", response={200: PersonImportOut, 202: PersonImportJobOut})
 def person_import(
     request: HttpRequest, file: File[UploadedFile], mapping: Form[str] = ""
 ) -> Any:
     """Import a CSV or XLSX list. `mapping` is optional JSON {our_field: their_column}. Every bad row is
-    reported with its line; good rows are kept; rows already registered are not duplicated."""
+    reported with its line; good rows are kept; rows already registered are not duplicated. A file of more
+    than TONGCHOU_IMPORT_BACKGROUND_ROWS rows is imported in the background: the answer is 202 with the job,
+    to follow at `GET /api/persons/imports/{id}` (sending the same file again returns the same job)."""
     columns = column_mapping(mapping)
-    return services.persons_import(actor=request.user, data=file.read(), filename=file.name or "upload.csv",  # type: ignore[arg-type]
-                                   mapping=columns, request=request)
+    batch, queued = services.persons_import_start(actor=request.user, data=file.read(),  # type: ignore[arg-type]
+                                                 filename=file.name or "upload.csv", mapping=columns, request=request)
+    return Status(202, batch) if queued else batch
+
+
+@router.get("/imports/{batch_id}", response=PersonImportJobOut)
+def person_import_job(request: HttpRequest, batch_id: Id) -> Any:
+    """A person import you uploaded: its status, progress (rows processed of those expected) and report."""
+    return selectors.person_import_get(user=request.user, pk=batch_id)  # type: ignore[arg-type]
 
 
 @router.get("/merge-candidates", response=list[MergeCandidateOut])

@@ -46,3 +46,10 @@ class ReferralSource(models.TextChoices):
     API = "api", pgettext_lazy("referral source", "API")
     FORM = "form", pgettext_lazy("referral source", "Form")
     IMPORT = "import", pgettext_lazy("referral source", "Import")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", pgettext_lazy("import status", "Queued")
+    RUNNING = "running", pgettext_lazy("import status", "Running")
+    DONE = "done", pgettext_lazy("import status", "Done")
+    FAILED = "failed", pgettext_lazy("import status", "Failed")

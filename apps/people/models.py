@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 from apps.accounts.scoping import area_q
-from apps.people.choices import DocType, MergeReason, MergeStatus, ReferralSource, Relation, Sex
+from apps.people.choices import DocType, ImportStatus, MergeReason, MergeStatus, ReferralSource, Relation, Sex
 
 
 class Household(models.Model):
@@ -110,6 +110,14 @@ class ImportBatch(models.Model):
     elsewhere_rows = models.PositiveIntegerField(default=0)
     error_rows = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list)
+    # A big file is imported by a background job: its state, how far it got, and the upload it works from
+    # (encrypted like every personal field, and dropped once the job ends).
+    status = models.CharField(max_length=8, choices=ImportStatus.choices, default=ImportStatus.DONE)
+    expected_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    mapping = models.JSONField(null=True, blank=True)
+    upload_enc = models.BinaryField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -91,3 +91,11 @@ def referrals_list(*, user: User) -> QuerySet[DuplicateReferral]:
     return DuplicateReferral.objects.filter(area_q(user, Perm.PERSON_VIEW)).select_related(
         "referred_by"
     )
+
+
+def person_import_get(*, user: User, pk: int) -> ImportBatch:
+    """One of the user's own person imports (its report names lines of their file): 404 for anyone else's."""
+    batch = import_batches(user=user).filter(kind="persons", pk=pk).defer("upload_enc").first()
+    if batch is None:
+        raise NotFound("import_not_found", "no such import of yours")
+    return batch

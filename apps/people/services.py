@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import json
 import operator
-from collections.abc import Iterable, Mapping
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.http import HttpRequest
@@ -20,10 +23,10 @@ from apps.accounts.choices import AuditAction, Perm
 from apps.accounts.models import User
 from apps.accounts.scoping import area_q, has_perm_at
 from apps.common.bulk import insert_ignoring_conflicts
-from apps.common.errors import Conflict, Forbidden, ValidationFailed
+from apps.common.errors import Conflict, Forbidden, ServiceError, ValidationFailed
 from apps.geo.selectors import all_area_codes
-from apps.people import pii
-from apps.people.choices import MergeReason, MergeStatus, ReferralSource
+from apps.people import pii, prepare
+from apps.people.choices import ImportStatus, MergeReason, MergeStatus, ReferralSource
 from apps.people.models import DuplicateReferral, Household, ImportBatch, MergeCandidate, Person
 from core import tabular
 from core.masking import mask_id_number, mask_name, mask_phone
@@ -57,18 +60,21 @@ def person_columns(clean: CleanPerson, now: dt.datetime) -> dict[str, Any]:
         key = pii.doc_key(clean.doc_type, clean.doc_number)
     else:
         key = pii.nodoc_key(clean.name, clean.birth_date.isoformat() if clean.birth_date else "", clean.phone)
+    doc_enc, name_enc, phone_enc, address_enc = c.encrypt_fields(
+        (clean.doc_number or None, clean.name, clean.phone or None, clean.address or None)
+    )
     return {
         "dedup_key": key,
         "doc_type": clean.doc_type,
-        "doc_number_enc": c.encrypt(clean.doc_number) if clean.doc_number else None,
+        "doc_number_enc": doc_enc,
         "doc_masked": mask_id_number(clean.doc_number) if clean.doc_number else "",
-        "name_enc": c.encrypt(clean.name),
+        "name_enc": name_enc,
         "name_masked": mask_name(clean.name),
         "name_hash": pii.name_hash(clean.name),
-        "phone_enc": c.encrypt(clean.phone) if clean.phone else None,
+        "phone_enc": phone_enc,
         "phone_masked": mask_phone(clean.phone) if clean.phone else "",
         "phone_hash": pii.phone_hash(clean.phone) if clean.phone else "",
-        "address_enc": c.encrypt(clean.address) if clean.address else None,
+        "address_enc": address_enc,
         "sex": clean.sex,
         "birth_date": clean.birth_date,
         "nationality": clean.nationality,
@@ -249,29 +255,34 @@ def persons_import(
     filename: str,
     mapping: Mapping[str, str] | None = None,
     request: HttpRequest | None = None,
+    progress: Callable[[int], None] | None = None,
+    into: ImportBatch | None = None,
 ) -> ImportBatch:
     """Import a CSV/XLSX list: every bad row is reported with its line and reason, good rows are kept,
-    rows already registered are counted as existing, never duplicated."""
-    try:
-        header, rows = tabular.read_table(data, filename)
-        columns = tabular.resolve_mapping(header, PERSON_ALIASES, mapping)
-    except tabular.TableError as exc:
-        raise ValidationFailed("bad_file", str(exc)) from None
-    missing = [f for f in ("name", "area_code") if f not in columns]
-    if missing:
-        raise ValidationFailed("missing_columns", "the file lacks columns: " + ", ".join(missing),
-                               [{"field": f} for f in missing])
+    rows already registered are counted as existing, never duplicated. `into`: the queued batch of a
+    background import (its report is written there)."""
+    rows, columns = _person_table(data, filename, mapping)
     area_codes = all_area_codes()
     now = timezone.now()
-    batch = ImportBatch(kind="persons", filename=filename[:255], file_sha256=hashlib.sha256(data).hexdigest(),
-                        uploaded_by=actor)
+    batch = into or ImportBatch(kind="persons", filename=filename[:255],
+                                file_sha256=hashlib.sha256(data).hexdigest(), uploaded_by=actor)
     errors: list[dict[str, Any]] = []
     good: list[tuple[int, CleanPerson]] = []
+    prepared: list[dict[str, Any]] = []  # the stored columns of each good row, computed with its validation
     seen: dict[str, int] = {}
     allowed: dict[str, bool] = {}  # area code -> in the actor's jurisdiction, asked once per area
-    for row in rows:
+    read: deque[tabular.Row] = deque()  # rows handed to validation and not yet back: results come in order
+
+    def records() -> Iterator[dict[str, str]]:
+        for row in rows:
+            read.append(row)
+            yield tabular.remap(row, columns)
+
+    checked = prepare.persons_prepare(records(), area_codes=area_codes, today=now.date(), now=now,
+                                      progress=progress)
+    for result, stored_row in checked:
+        row = read.popleft()
         batch.total_rows += 1
-        result = clean_person(_normalise_words(tabular.remap(row, columns)), area_codes=area_codes, today=now.date())
         if isinstance(result, list):
             errors.extend({"line": row.line, **e} for e in _errors_detail(result))
             continue
@@ -282,8 +293,9 @@ def persons_import(
                            "message": f"area {result.area_code} lies outside your jurisdiction"})
             continue
         good.append((row.line, result))
+        prepared.append(stored_row)  # type: ignore[arg-type]
     with transaction.atomic():
-        stored = [person_columns(clean, now) for _, clean in good]
+        stored = prepared
         for (line, _clean), cols in zip(good, stored, strict=True):
             if cols["dedup_key"] in seen:
                 errors.append({"line": line, "field": "doc_number", "code": "repeated_in_file",
@@ -296,6 +308,7 @@ def persons_import(
         batch.elsewhere_rows = len(elsewhere)
         batch.error_rows = len({e["line"] for e in errors})
         batch.errors = sorted(errors, key=lambda e: e["line"])
+        _finish(batch)
         batch.save()
         if elsewhere:
             claimed = {cols["dedup_key"]: cols["area_id"] for cols in stored}
@@ -319,6 +332,107 @@ def _registered_elsewhere(actor: User, seen: Mapping[str, int], now: dt.datetime
             visible
         ).only("pk", "area_id", "dedup_key")
     return out
+
+
+def _person_table(
+    data: bytes, filename: str, mapping: Mapping[str, str] | None
+) -> tuple[Iterator[tabular.Row], dict[str, str]]:
+    """The file's rows and its columns mapped to our fields; a file that cannot be imported is refused."""
+    try:
+        header, rows = tabular.read_table(data, filename)
+        columns = tabular.resolve_mapping(header, PERSON_ALIASES, mapping)
+    except tabular.TableError as exc:
+        raise ValidationFailed("bad_file", str(exc)) from None
+    missing = [f for f in ("name", "area_code") if f not in columns]
+    if missing:
+        raise ValidationFailed("missing_columns", "the file lacks columns: " + ", ".join(missing),
+                               [{"field": f} for f in missing])
+    return rows, columns
+
+
+def _finish(batch: ImportBatch) -> None:
+    batch.status = ImportStatus.DONE
+    batch.processed_rows = batch.total_rows
+    batch.upload_enc = None  # the job's copy of the upload goes as soon as the report is written
+    batch.finished_at = timezone.now()
+
+
+def _row_estimate(data: bytes, filename: str, rows: Iterator[tabular.Row]) -> int:
+    """Rows in the file: exact for XLSX, the lines after the header for CSV (a cell may span lines)."""
+    if filename.lower().endswith(".xlsx"):
+        return sum(1 for _ in rows)
+    return max(data.count(b"\n") - (0 if data.endswith(b"\n") else -1) - 1, 0)
+
+
+def persons_import_start(
+    *,
+    actor: User,
+    data: bytes,
+    filename: str,
+    mapping: Mapping[str, str] | None = None,
+    request: HttpRequest | None = None,
+) -> tuple[ImportBatch, bool]:
+    """Import a small file at once; queue a big one (over TONGCHOU_IMPORT_BACKGROUND_ROWS rows) as a background
+    job with progress. Returns the batch and whether it was queued. Sending the same file again while its job
+    is queued or running returns that job: a retried upload never starts a second one."""
+    rows, _columns = _person_table(data, filename, mapping)
+    expected = _row_estimate(data, filename, rows)
+    if expected <= settings.TONGCHOU_IMPORT_BACKGROUND_ROWS:
+        return persons_import(actor=actor, data=data, filename=filename, mapping=mapping, request=request), False
+    from apps.people.tasks import import_persons
+
+    digest, wanted = hashlib.sha256(data).hexdigest(), dict(mapping or {})
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=actor.pk).first()  # one upload decision at a time per user
+        pending = ImportBatch.objects.filter(
+            kind="persons", uploaded_by=actor, file_sha256=digest, status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING)
+        ).order_by("pk")
+        for batch in pending:
+            if batch.mapping == wanted:
+                return batch, True
+        batch = ImportBatch.objects.create(
+            kind="persons", filename=filename[:255], file_sha256=digest, uploaded_by=actor, mapping=wanted,
+            status=ImportStatus.QUEUED, expected_rows=expected, upload_enc=_upload_seal(data),
+        )
+        transaction.on_commit(lambda: import_persons.enqueue(batch.pk))
+    return batch, True
+
+
+def persons_import_run(*, batch_id: int) -> str:
+    """The background job: import a queued batch's upload into it. Safe to run again (a retried job): a
+    finished batch is left alone, an interrupted one is imported again without duplicating anyone."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().filter(pk=batch_id).first()
+        if batch is None or batch.status in (ImportStatus.DONE, ImportStatus.FAILED) or batch.upload_enc is None:
+            return batch.status if batch else "missing"
+        batch.status = ImportStatus.RUNNING
+        batch.save(update_fields=["status"])
+    actor = batch.uploaded_by
+    try:
+        if actor is None or not actor.is_active:
+            raise Forbidden("uploader_gone", "the account that uploaded the file is no longer active")
+
+        def progress(done: int) -> None:
+            ImportBatch.objects.filter(pk=batch_id).update(processed_rows=done)
+
+        persons_import(actor=actor, data=_upload_open(batch.upload_enc), filename=batch.filename,
+                       mapping=batch.mapping or None, progress=progress, into=batch)
+    except ServiceError as exc:
+        ImportBatch.objects.filter(pk=batch_id).update(
+            status=ImportStatus.FAILED, upload_enc=None, finished_at=timezone.now(),
+            errors=[{"line": 0, "field": "", "code": exc.code, "message": exc.message}],
+        )
+        return ImportStatus.FAILED
+    return ImportStatus.DONE
+
+
+def _upload_seal(data: bytes) -> bytes:
+    # The upload is a list of personal data: kept encrypted with the field cipher (as text, in base64).
+    return pii.cipher().encrypt(base64.b64encode(data).decode())
+
+
+def _upload_open(blob: bytes | memoryview) -> bytes:
+    return base64.b64decode(pii.cipher().decrypt(blob))
 
 
 def _created_ids(keys: list[str], now: dt.datetime) -> list[int]:

@@ -103,14 +103,27 @@ def person_import(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             mapping = json.loads(form.cleaned_data["mapping"]) if form.cleaned_data["mapping"] else None
-            batch = services.persons_import(
+            batch, queued = services.persons_import_start(
                 actor=request.user, data=upload.read(), filename=upload.name, mapping=mapping, request=request  # type: ignore[arg-type]
             )
+            if queued:  # a big file: follow the background job on its own page
+                return redirect("people:import-job", pk=batch.pk)
         except json.JSONDecodeError:
             error = shown("mapping must be a JSON object")
         except ServiceError as exc:
             error = shown(exc.message)
     return render(request, "people/import.html", {"form": form, "batch": batch, "error": error})
+
+
+@login_required
+def person_import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """A background import's progress (refreshed every few seconds while it runs), then its report."""
+    try:
+        batch = selectors.person_import_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+    except ServiceError as exc:
+        return error_page(request, exc)
+    template = "people/_import_job.html" if request.htmx else "people/import_job.html"  # type: ignore[attr-defined]
+    return render(request, template, {"batch": batch, "running": batch.status in ("queued", "running")})
 
 
 @login_required

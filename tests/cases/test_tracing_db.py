@@ -101,6 +101,28 @@ def test_tracing_from_the_database_equals_the_oracle(
 
 
 @pytest.mark.django_db
+def test_trace_case_stores_what_the_oracle_finds_with_scans_in_day_partitions(town: dict[str, Any], epi: Any) -> None:
+    """On PostgreSQL the town's scans move into their local days' partitions, which trace_case's loads prune
+    (a no-op on SQLite); the stored suggestions are still exactly the oracle's contacts."""
+    from apps.venues import partitions
+
+    partitions.ensure_days((T0 - dt.timedelta(days=1)).date(), (T0 + dt.timedelta(days=6)).date())
+    case = services.case_report(actor=epi, person=town["persons"][3], status=CaseStatus.SUSPECTED)
+    case.onset_date = (T0 + dt.timedelta(days=2)).date()
+    case.save()
+    now = T0 + dt.timedelta(days=6)
+    tracing.trace_case(case, now=now)
+    close, secondary = _oracle(case, core.TracingParams(now=int(now.timestamp())))
+    stored = {
+        c.person_id: (c.degree, c.evidence_count, int(c.first_exposed_at.timestamp()))
+        for c in Contact.objects.filter(case=case)
+    }
+    assert close and stored == {
+        c.person_id: (int(c.degree), len(c.evidence), c.first_exposed_at) for c in [*close, *secondary]
+    }
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("collision", ["case_person_id", "close_contact_id"])
 def test_households_are_traced_whatever_the_person_and_household_ids(
     person_factory: Any, officer_a: Any, epi: Any, collision: str

@@ -131,3 +131,12 @@ def test_keys_travel_as_unpadded_urlsafe_base64() -> None:
     assert parse_key(base64.urlsafe_b64encode(raw).decode().rstrip("=")) == raw
     assert parse_key(base64.urlsafe_b64encode(raw).decode()) == raw
     assert new_key() != new_key()
+
+
+@given(st.lists(st.one_of(st.none(), st.text(max_size=40)), max_size=6))
+def test_fields_encrypted_together_open_like_fields_encrypted_alone(values: list[str | None]) -> None:
+    c = cipher()
+    blobs = c.encrypt_fields(values)
+    assert [None if b is None else c.decrypt(b) for b in blobs] == values
+    nonces = [b[1:13] for b in blobs if b is not None]
+    assert len(set(nonces)) == len(nonces)  # every field has its own nonce

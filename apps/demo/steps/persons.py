@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from apps.demo.generator import DemoContext
 from apps.people.models import Person
+from apps.people.prepare import persons_store
 from apps.people.services import merge_candidates_find, person_columns, person_plain, persons_bulk_insert
 from core import synthetic
 from core.persons import CleanPerson
@@ -21,29 +22,40 @@ def run(ctx: DemoContext) -> dict[str, Any]:
     rng = ctx.rng(NAME)
     now = timezone.now()
     created = 0
-    chunk: list[synthetic.PersonSpec] = []
-
-    def flush() -> int:
-        clean = [CleanPerson(name=p.name, doc_type=p.doc_type, doc_number=p.doc_number, sex=p.sex,
-                             birth_date=p.birth_date, phone=p.phone, area_code=p.area_code, address=p.address,
-                             nationality=p.nationality, household_ref=p.household_ref, relation=p.relation)
-                 for p in chunk]
-        with transaction.atomic():
-            return persons_bulk_insert([person_columns(c, now) for c in clean], households=[c.household_ref for c in clean])
-
     specs = synthetic.people(rng, ctx.persons, ctx.today, synthetic.community_codes())
-    for spec in ctx.bar(specs, ctx.persons, "persons"):
-        chunk.append(spec)
+    cleans = (CleanPerson(name=p.name, doc_type=p.doc_type, doc_number=p.doc_number, sex=p.sex,
+                          birth_date=p.birth_date, phone=p.phone, area_code=p.area_code, address=p.address,
+                          nationality=p.nationality, household_ref=p.household_ref, relation=p.relation)
+              for p in ctx.bar(specs, ctx.persons, "persons"))
+    refs: list[str] = []
+
+    def with_ref(clean: CleanPerson) -> CleanPerson:
+        refs.append(clean.household_ref)
+        return clean
+
+    # Encryption and keyed hashes run on every core (apps.people.prepare) while this process inserts.
+    chunk: list[dict[str, Any]] = []
+    for columns in persons_store((with_ref(c) for c in cleans), now=now):
+        chunk.append(columns)
         if len(chunk) >= CHUNK:
-            created += flush()
-            chunk.clear()
+            created += _flush(chunk, refs)
     if chunk:
-        created += flush()
+        created += _flush(chunk, refs)
     # A few deliberate near-duplicates without documents, so the merge screen has work in the demo.
     twins = list(Person.objects.filter(doc_type="resident_id").order_by("id")[:5])
     _seed_duplicates(twins, now)
     candidates = merge_candidates_find(person_ids=list(Person.objects.filter(doc_type="").values_list("pk", flat=True)[:1000]))
     return {"persons": Person.objects.count(), "created": created, "merge_candidates": candidates}
+
+
+def _flush(chunk: list[dict[str, Any]], refs: list[str]) -> int:
+    """Insert the chunk (the oldest rows handed out, so the first len(chunk) refs are theirs) and empty it."""
+    households = refs[: len(chunk)]
+    del refs[: len(chunk)]
+    with transaction.atomic():
+        created = persons_bulk_insert(chunk, households=households)
+    chunk.clear()
+    return created
 
 
 def _seed_duplicates(originals: list[Person], now: Any) -> None:
