@@ -46,6 +46,7 @@ PARAMS: dict[str, dict[str, Callable[[], Any]]] = {
     "geo:node": {"code": lambda: "990101"},
     "people:detail": {"pk": _first("people.Person", area__code__startswith="990101")},
     "people:reveal": {"pk": _first("people.Person", area__code__startswith="990101")},
+    "people:import-job": {"pk": _first("people.ImportBatch", kind="persons")},
     "codes:override_decide": {"pk": _first("codes.Override")},
     "codes:person": {"pk": _first("people.Person", area__code__startswith="990101")},
     "codes:override_new": {"pk": _first("people.Person", area__code__startswith="990101")},

@@ -201,6 +201,14 @@ SERVICE_MESSAGES: tuple[str, ...] = (
     gettext_noop("sex does not match the ID number"),
     gettext_noop("sex is M or F"),
     gettext_noop("an ID number is 17 digits followed by a digit or X"),
+    # Added after the branches merged (found by tests/common/test_messages.py's scan of raised messages).
+    gettext_noop("isolation starts with quarantine or admission, whichever came first: set quarantined_at or admitted_at"),
+    gettext_noop("mapping must be a JSON object of column names"),
+    gettext_noop("no such import of yours"),
+    gettext_noop("the account that uploaded the file is no longer active"),
+    gettext_noop("this idempotency key was already used with a different payload"),
+    gettext_noop("this person is already registered in another jurisdiction; that district has been notified"),
+    gettext_noop("you may not override codes"),
 )
 
 # The fields a service names in an error's details, as a form would label them.

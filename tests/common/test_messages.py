@@ -53,3 +53,30 @@ def test_an_errors_field_is_named_as_a_form_would_label_it() -> None:
         assert (field_label("valid_until"), field_label("doc_number")) == ("有效期至", "证件号码")
         assert [f for f in FIELD_LABELS if field_label(f) == f.replace("_", " ")] == []
         assert field_label("no_such_field") == "no_such_field"
+
+
+_RAISING = {"NotFound", "Forbidden", "ValidationFailed", "Conflict", "ServiceError"}
+
+
+def _raised_messages() -> dict[str, str]:
+    """Every literal message a service raises (ServiceError and its kinds, second argument), with where."""
+    import ast
+    import pathlib
+
+    found: dict[str, str] = {}
+    root = pathlib.Path(__file__).resolve().parents[2] / "apps"
+    for path in root.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) in _RAISING:
+                if len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str):
+                    found.setdefault(node.args[1].value, f"{path.relative_to(root.parent)}:{node.lineno}")
+    return found
+
+
+def test_every_message_a_service_raises_is_listed_for_translation() -> None:
+    raised = _raised_messages()
+    assert len(raised) > 150  # the scan finds the services' messages (a broken scan would pass on nothing)
+    unlisted = {message: where for message, where in raised.items() if message not in SERVICE_MESSAGES}
+    assert not unlisted, f"add these to apps/common/messages.py and its catalogue: {unlisted}"
