@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 _CHART = "echarts.getInstanceByDom(document.querySelector('figure[data-area-map] .area-map-canvas'))"
@@ -9,7 +10,11 @@ _CHART = "echarts.getInstanceByDom(document.querySelector('figure[data-area-map]
 
 def wait_for_map(page: Any) -> dict[str, Any]:
     """Wait until the first map on the page is drawn; return its series data and whether the canvas has pixels."""
-    page.wait_for_function(f"() => window.echarts && {_CHART} && {_CHART}.getOption().series.length > 0")
+    # A polling loop through page.evaluate: page.wait_for_function uses eval(), which our CSP refuses.
+    deadline = time.monotonic() + 15
+    while not page.evaluate(f"() => !!(window.echarts && {_CHART} && {_CHART}.getOption().series.length > 0)"):
+        assert time.monotonic() < deadline, "the map was not drawn within 15 s"
+        page.wait_for_timeout(100)
     return page.evaluate(
         f"""() => {{
             const chart = {_CHART};

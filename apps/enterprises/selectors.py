@@ -248,6 +248,9 @@ def resumption_rates(
     return roll_up(_rates_rows(user, area), by, above_designated_only=above_designated_only)
 
 
+CURVE_LEAD_IN = dt.timedelta(days=366)
+
+
 def resumption_curve(
     *, user: User, start: dt.date | None = None, end: dt.date | None = None, area: str = ""
 ) -> list[dict[str, Any]]:
@@ -294,9 +297,10 @@ def resumption_curve(
     if end is None:
         # Up to today while reports still come in; a history that ended long ago stops at its last report.
         end = today if (today - last).days <= 31 else last
-    # A range is clamped to the days the data covers: `start=1900-01-01` must not answer a century of zeros.
+    # A range is clamped to the days the data covers, with at most a year of zeros before the first report:
+    # `start=1900-01-01` must not answer a century of zeros.
     end = min(end, max(today, last))
-    first = min(days) if start is None else max(start, min(days))
+    first = min(days) if start is None else max(start, min(days) - CURVE_LEAD_IN)
     running = [0, 0, 0, 0]
     for day in sorted(days):
         if day < first:

@@ -120,7 +120,14 @@ def test_a_curve_range_is_clamped_to_the_days_the_history_covers(ent_a, econ_a, 
     client = api_of(econ_a)
     far = client.get("/api/enterprises/curve", {"start": "1900-01-01", "end": f"{today.year + 1}-12-31"})
     assert far.status_code == 200
-    assert [row["day"] for row in far.json()] == [str(today - timezone.timedelta(days=d)) for d in (3, 2, 1, 0)]
+    first = today - timezone.timedelta(days=3)
+    lead_in = first - selectors.CURVE_LEAD_IN  # at most a year of zeros before the first report
+    days = [row["day"] for row in far.json()]
+    assert days[0] == str(lead_in) and days[-1] == str(today) and len(days) == (today - lead_in).days + 1
+    assert {row["resumed"] for row in far.json() if row["day"] < str(first)} == {0}
+    # A start inside the lead-in is answered as asked: the day before the first report reads 0.
+    near = client.get("/api/enterprises/curve", {"start": str(first - timezone.timedelta(days=1))}).json()
+    assert [row["resumed"] for row in near][:2] == [0, 1]
     assert client.get("/api/enterprises/curve", {"start": "0001-01-01"}).status_code == 422
 
 

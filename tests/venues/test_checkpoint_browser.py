@@ -73,7 +73,7 @@ def test_an_operator_verifies_a_code_offline_and_the_queued_scan_uploads_once(
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_the_verdict_tells_the_guard_what_to_do_and_the_venue_comes_from_search_or_its_qr(
-    page: Any, browser_login: Any, make_user: Any, officer_a: Any, person_factory: Any
+    page: Any, browser_login: Any, make_user: Any, officer_a: Any, person_factory: Any, wait_js: Any
 ) -> None:
     green_person, yellow_person = person_factory(actor=officer_a), person_factory(actor=officer_a)
     green_text, _ = code_issue_qr(code=code_for(green_person))
@@ -87,13 +87,13 @@ def test_the_verdict_tells_the_guard_what_to_do_and_the_venue_comes_from_search_
     browser_login(guard)
     page.goto("/venues/checkpoint/")
     page.wait_for_selector("#checkpoint[data-ready='1']")
-    page.wait_for_function("document.getElementById('keys-status').textContent.includes('(1)')")
+    wait_js(page, "document.getElementById('keys-status').textContent.includes('(1)')")
 
     # The venue: by typing part of its name, then by scanning (here pasting) its signed venue QR.
     page.fill("#venue-search", "西门")
     assert page.locator("#venue").input_value() == str(west.ref)
     page.fill("#venue-search", venue_qr_text(venue=east))
-    page.wait_for_function(f"document.getElementById('venue').value === '{east.ref}'")
+    wait_js(page, f"document.getElementById('venue').value === '{east.ref}'")
     assert "东门卡口" in page.locator("#venue-note").inner_text()
 
     # Yellow is not "passed": it says refer, in its own look, with the rule.
@@ -107,10 +107,10 @@ def test_the_verdict_tells_the_guard_what_to_do_and_the_venue_comes_from_search_
     assert "验证通过" not in verdict.inner_text()
 
     page.click("#record")
-    page.wait_for_function("document.getElementById('verdict').dataset.action === undefined")
+    wait_js(page, "document.getElementById('verdict').dataset.action === undefined")
     assert "action-" not in (verdict.get_attribute("class") or "")
     assert "黄码" not in verdict.inner_text()  # the previous person's verdict is gone
-    page.wait_for_function("document.getElementById('queue-count').textContent === '0'")
+    wait_js(page, "document.getElementById('queue-count').textContent === '0'")
 
     page.fill("#code-text", green_text)
     page.click("#verify")
@@ -119,10 +119,10 @@ def test_the_verdict_tells_the_guard_what_to_do_and_the_venue_comes_from_search_
 
     # Offline, the pass is queued; the moment the network is back (the `online` event) it goes up.
     page.context.set_offline(True)
-    page.wait_for_function("!navigator.onLine")
+    wait_js(page, "!navigator.onLine")
     page.click("#record")
-    page.wait_for_function("document.getElementById('queue-count').textContent === '1'")
+    wait_js(page, "document.getElementById('queue-count').textContent === '1'")
     page.context.set_offline(False)
-    page.wait_for_function("document.getElementById('queue-count').textContent === '0'", timeout=5_000)
+    wait_js(page, "document.getElementById('queue-count').textContent === '0'", timeout=5_000)
     assert sorted(Scan.objects.values_list("colour", flat=True)) == ["green", "yellow"]
     assert set(Scan.objects.values_list("venue_id", flat=True)) == {east.pk}
