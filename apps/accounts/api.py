@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from apps.accounts.choices import Perm
+from apps.accounts.http import AuthedRequest
 from apps.accounts.scoping import has_perm_anywhere, roles_of
 from apps.accounts.selectors import audit_entries
 from apps.accounts.services import login_attempt, token_issue
@@ -51,9 +52,9 @@ class MeOut(Schema):
 
 
 @router.get("/me", response=MeOut)
-def me(request: HttpRequest) -> dict[str, object]:
+def me(request: AuthedRequest) -> dict[str, object]:
     user = request.user
-    return {"username": user.get_username(), "roles": sorted(roles_of(user)), "person_id": user.person_id}  # type: ignore[union-attr]
+    return {"username": user.get_username(), "roles": sorted(roles_of(user)), "person_id": user.person_id}
 
 
 class AuditOut(Schema):
@@ -74,7 +75,7 @@ class AuditOut(Schema):
 
 @audit_router.get("", response=Page[AuditOut])
 def audit_list(
-    request: HttpRequest,
+    request: AuthedRequest,
     action: str = "",
     actor: str = "",
     object_type: str = "",
@@ -85,8 +86,8 @@ def audit_list(
     page_size: PageSize = 50,
 ) -> dict[str, object]:
     """The append-only audit log, newest first, for auditors of the areas the entries belong to."""
-    if not has_perm_anywhere(request.user, Perm.AUDIT_VIEW):  # type: ignore[arg-type]
+    if not has_perm_anywhere(request.user, Perm.AUDIT_VIEW):
         raise Forbidden("audit_forbidden", "only auditors may read the audit log")
-    qs = audit_entries(user=request.user, action=action, actor=actor, object_type=object_type,  # type: ignore[arg-type]
+    qs = audit_entries(user=request.user, action=action, actor=actor, object_type=object_type,
                        object_id=object_id, since=since, until=until)
     return paginate(qs, page, page_size)

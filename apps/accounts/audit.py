@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from apps.accounts.choices import AuditAction
 from apps.accounts.models import AuditLog, User
 
 
@@ -49,4 +50,18 @@ def audit_record(
         after=after,
         reason=reason,
         ip=client_ip(request),
+    )
+
+
+def record_export(
+    *, user: User, object_type: str, object_repr: str, after: dict[str, Any], request: HttpRequest | None
+) -> None:
+    """The audit entry of one CSV/XLSX download (apps.common.exports calls it; registered in AccountsConfig.ready)."""
+    audit_record(
+        actor=user,
+        action=AuditAction.EXPORT,
+        object_type=object_type,
+        object_repr=object_repr,
+        after=after,
+        request=request,
     )

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from django.http import HttpRequest
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import StringConstraints
 
 from apps.accounts.choices import Perm
+from apps.accounts.http import AuthedRequest
 from apps.accounts.scoping import has_perm_anywhere, has_perm_at
 from apps.cases import lifecycle, selectors, services
 from apps.cases.models import Case, Cluster, Contact, LabBatch
@@ -247,7 +247,7 @@ class FollowUpEntryOut(Schema):
 
 @router.get("", response=Page[CaseOut])
 def case_list(
-    request: HttpRequest,
+    request: AuthedRequest,
     klass: str = "",
     status: str = "",
     origin: str = "",
@@ -264,14 +264,14 @@ def case_list(
     filters = selectors.CaseFilters(
         klass, status, origin, area, reported_from, reported_to, onset_from, onset_to, cluster
     )
-    return paginate(selectors.cases_list(user=request.user, filters=filters), page, page_size)  # type: ignore[arg-type]
+    return paginate(selectors.cases_list(user=request.user, filters=filters), page, page_size)
 
 
 @router.post("", response={201: CaseOut})
-def case_report(request: HttpRequest, body: CaseIn) -> Any:
-    person = person_get(user=request.user, pk=body.person_id, perm=Perm.CASE_CHANGE)  # type: ignore[arg-type]
+def case_report(request: AuthedRequest, body: CaseIn) -> Any:
+    person = person_get(user=request.user, pk=body.person_id, perm=Perm.CASE_CHANGE)
     case = services.case_report(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         person=person,
         status=body.status,
         origin=body.origin,
@@ -284,12 +284,12 @@ def case_report(request: HttpRequest, body: CaseIn) -> Any:
 
 
 @router.post("/labs", response={201: LabBatchOut})
-def lab_batch(request: HttpRequest, body: LabBatchIn) -> Any:
+def lab_batch(request: AuthedRequest, body: LabBatchIn) -> Any:
     """A lab's batch of results; resending the same `client_batch_id` returns the first batch unchanged."""
     _need_lab(request)
     rows = [(i, r.dict()) for i, r in enumerate(body.results, start=1)]
     batch = services.labs_import(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         lab=body.lab,
         rows=rows,
         client_batch_id=body.client_batch_id,
@@ -300,12 +300,12 @@ def lab_batch(request: HttpRequest, body: LabBatchIn) -> Any:
 
 @router.post("/labs/file", response={201: LabBatchOut})
 def lab_file(
-    request: HttpRequest, lab: Form[str], file: File[UploadedFile], client_batch_id: Form[str] = ""
+    request: AuthedRequest, lab: Form[str], file: File[UploadedFile], client_batch_id: Form[str] = ""
 ) -> Any:
     """A lab's CSV or XLSX file (columns sample_id, sampled_at, result, ct_value, doc_number or person_id)."""
     _need_lab(request)
     batch = services.labs_import_file(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         lab=lab,
         data=file.read(),
         filename=file.name or "labs.csv",
@@ -315,13 +315,13 @@ def lab_file(
     return Status(201, batch)
 
 
-def _need_lab(request: HttpRequest) -> None:
-    if not has_perm_anywhere(request.user, Perm.LAB_IMPORT):  # type: ignore[arg-type]
+def _need_lab(request: AuthedRequest) -> None:
+    if not has_perm_anywhere(request.user, Perm.LAB_IMPORT):
         raise Forbidden("forbidden", "you may not import lab results")
 
 
 @router.get("/labs/{batch_id}", response=LabBatchOut)
-def lab_batch_get(request: HttpRequest, batch_id: Id) -> Any:
+def lab_batch_get(request: AuthedRequest, batch_id: Id) -> Any:
     batch = LabBatch.objects.filter(pk=batch_id, uploaded_by=request.user).first()
     if batch is None:
         raise NotFound("batch_not_found", "no such batch of yours")
@@ -330,7 +330,7 @@ def lab_batch_get(request: HttpRequest, batch_id: Id) -> Any:
 
 @router.get("/contacts", response=Page[ContactOut])
 def contact_list(
-    request: HttpRequest,
+    request: AuthedRequest,
     status: str = "suggested",
     case: Id | None = None,
     page: PageNumber = 1,
@@ -339,16 +339,16 @@ def contact_list(
     """Contact suggestions (or confirmed/dismissed contacts) of the cases in your jurisdiction."""
     return paginate(
         selectors.contact_suggestions(user=request.user, status=status, case=case), page, page_size
-    )  # type: ignore[arg-type]
+    )
 
 
 @router.post("/contacts/{contact_id}/decide", response=ContactOut)
-def contact_decide(request: HttpRequest, contact_id: Id, body: DecideIn) -> Any:
+def contact_decide(request: AuthedRequest, contact_id: Id, body: DecideIn) -> Any:
     if body.decision not in ("confirm", "dismiss"):
         raise ValidationFailed("invalid_decision", "decision is confirm or dismiss")
-    contact = selectors.contact_get(user=request.user, pk=contact_id)  # type: ignore[arg-type]
+    contact = selectors.contact_get(user=request.user, pk=contact_id)
     return services.contact_decide(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         contact=contact,
         confirm=body.decision == "confirm",
         note=body.note,
@@ -357,16 +357,16 @@ def contact_decide(request: HttpRequest, contact_id: Id, body: DecideIn) -> Any:
 
 
 @router.get("/followups", response=Page[FollowUpOut])
-def follow_up_list(request: HttpRequest, status: str = "open", page: PageNumber = 1, page_size: PageSize = 50) -> Any:
+def follow_up_list(request: AuthedRequest, status: str = "open", page: PageNumber = 1, page_size: PageSize = 50) -> Any:
     """Confirmed contacts under medical observation: the quarantine candidates, by end date."""
-    return paginate(selectors.follow_ups(user=request.user, status=status), page, page_size)  # type: ignore[arg-type]
+    return paginate(selectors.follow_ups(user=request.user, status=status), page, page_size)
 
 
 @router.post("/followups/{follow_up_id}/entries", response={201: FollowUpEntryOut})
-def follow_up_entry(request: HttpRequest, follow_up_id: Id, body: FollowUpEntryIn) -> Any:
-    follow_up = selectors.follow_up_get(user=request.user, pk=follow_up_id)  # type: ignore[arg-type]
+def follow_up_entry(request: AuthedRequest, follow_up_id: Id, body: FollowUpEntryIn) -> Any:
+    follow_up = selectors.follow_up_get(user=request.user, pk=follow_up_id)
     entry = services.follow_up_record(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         follow_up=follow_up,
         temperature=body.temperature,
         symptoms=body.symptoms,
@@ -378,37 +378,37 @@ def follow_up_entry(request: HttpRequest, follow_up_id: Id, body: FollowUpEntryI
 
 
 @router.post("/links", response={201: LinkOut})
-def link_create(request: HttpRequest, body: LinkIn) -> Any:
-    infector = selectors.case_get(user=request.user, pk=body.infector_id)  # type: ignore[arg-type]
-    infectee = selectors.case_get(user=request.user, pk=body.infectee_id)  # type: ignore[arg-type]
+def link_create(request: AuthedRequest, body: LinkIn) -> Any:
+    infector = selectors.case_get(user=request.user, pk=body.infector_id)
+    infectee = selectors.case_get(user=request.user, pk=body.infectee_id)
     link = services.link_create(
         actor=request.user, infector=infector, infectee=infectee, note=body.note, request=request
-    )  # type: ignore[arg-type]
+    )
     return Status(201, link)
 
 
 @router.get("/clusters", response=Page[ClusterOut])
-def cluster_list(request: HttpRequest, area: str = "", page: PageNumber = 1, page_size: PageSize = 50) -> Any:
-    return paginate(selectors.clusters_list(user=request.user, area=area), page, page_size)  # type: ignore[arg-type]
+def cluster_list(request: AuthedRequest, area: str = "", page: PageNumber = 1, page_size: PageSize = 50) -> Any:
+    return paginate(selectors.clusters_list(user=request.user, area=area), page, page_size)
 
 
 @router.get("/{case_id}", response=CaseDetailOut)
-def case_detail(request: HttpRequest, case_id: Id) -> Any:
-    return selectors.case_get(user=request.user, pk=case_id)  # type: ignore[arg-type]
+def case_detail(request: AuthedRequest, case_id: Id) -> Any:
+    return selectors.case_get(user=request.user, pk=case_id)
 
 
 @router.patch("/{case_id}", response=CaseOut)
-def case_update(request: HttpRequest, case_id: Id, body: CasePatch) -> Any:
-    case = selectors.case_get(user=request.user, pk=case_id)  # type: ignore[arg-type]
+def case_update(request: AuthedRequest, case_id: Id, body: CasePatch) -> Any:
+    case = selectors.case_get(user=request.user, pk=case_id)
     data = body.model_dump(exclude_unset=True)
-    return services.case_update(actor=request.user, case=case, data=data, request=request)  # type: ignore[arg-type]
+    return services.case_update(actor=request.user, case=case, data=data, request=request)
 
 
 @router.post("/{case_id}/transition", response=CaseOut)
-def case_transition(request: HttpRequest, case_id: Id, body: CaseTransitionIn) -> Any:
-    case = selectors.case_get(user=request.user, pk=case_id)  # type: ignore[arg-type]
+def case_transition(request: AuthedRequest, case_id: Id, body: CaseTransitionIn) -> Any:
+    case = selectors.case_get(user=request.user, pk=case_id)
     return services.case_transition(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         case=case,
         to=body.to,
         note=body.note,
@@ -418,15 +418,15 @@ def case_transition(request: HttpRequest, case_id: Id, body: CaseTransitionIn) -
 
 
 @router.get("/{case_id}/contacts", response=list[ContactOut])
-def case_contacts(request: HttpRequest, case_id: Id) -> Any:
-    case = selectors.case_get(user=request.user, pk=case_id)  # type: ignore[arg-type]
+def case_contacts(request: AuthedRequest, case_id: Id) -> Any:
+    case = selectors.case_get(user=request.user, pk=case_id)
     return list(selectors.contacts_of_case(case=case)[:2000])
 
 
 @router.post("/{case_id}/trace")
-def case_trace(request: HttpRequest, case_id: Id) -> Any:
+def case_trace(request: AuthedRequest, case_id: Id) -> Any:
     """Run contact tracing for the case now (it also runs by itself when a case is confirmed)."""
-    case = selectors.case_get(user=request.user, pk=case_id)  # type: ignore[arg-type]
-    if not has_perm_at(request.user, Perm.CONTACT_DECIDE, case.area_id):  # type: ignore[arg-type]
+    case = selectors.case_get(user=request.user, pk=case_id)
+    if not has_perm_at(request.user, Perm.CONTACT_DECIDE, case.area_id):
         raise Forbidden("forbidden", "you may not trace this case")
     return trace_case(case)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from apps.accounts.choices import Perm
-from apps.accounts.models import User
+from apps.accounts.http import AuthedRequest
 from apps.accounts.scoping import has_perm_anywhere
 from apps.codes import selectors, services
 from apps.codes.keys import public_keys, public_keys_document
@@ -171,13 +171,13 @@ def keys(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get("/ping", response=dict[str, Any])
-def ping(request: HttpRequest) -> dict[str, Any]:
+def ping(request: AuthedRequest) -> dict[str, Any]:
     """For devices: is the server reachable and the token still valid (the cheapest authenticated call)."""
     return {"ok": True, "time": timezone.now()}
 
 
 @router.post("/verify", response=VerifyOut)
-def verify(request: HttpRequest, body: VerifyIn) -> dict[str, Any]:
+def verify(request: AuthedRequest, body: VerifyIn) -> dict[str, Any]:
     """Online fallback: the verdict, and the person's current colour if it changed since the code was issued."""
     if not _may_verify(request.user):
         raise Forbidden("forbidden", "only checkpoint operators and officers verify codes")
@@ -204,7 +204,7 @@ def verify(request: HttpRequest, body: VerifyIn) -> dict[str, Any]:
     return out
 
 
-def _my_person(request: HttpRequest) -> Person:
+def _my_person(request: AuthedRequest) -> Person:
     person_id = getattr(request.user, "person_id", None)
     if person_id is None:
         raise NotFound("no_person", "this account is not linked to a person")
@@ -225,7 +225,7 @@ def _code_dict(code: HealthCode) -> dict[str, Any]:
 
 
 @router.get("/me", response=MyCodeOut)
-def my_code(request: HttpRequest) -> dict[str, Any]:
+def my_code(request: AuthedRequest) -> dict[str, Any]:
     """The signed-in citizen's code with fresh QR text."""
     code = services.code_for(_my_person(request))
     qr, expires = services.code_issue_qr(code=code)
@@ -233,13 +233,13 @@ def my_code(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.post("/me/declarations", response={201: dict[str, Any]})
-def declare(request: HttpRequest, body: DeclarationIn) -> Status:
+def declare(request: AuthedRequest, body: DeclarationIn) -> Status:
     d = services.declaration_submit(person=_my_person(request), **body.dict())
     return Status(201, {"id": d.pk, "declared_on": d.declared_on.isoformat()})
 
 
 @router.post("/me/checkins", response={201: dict[str, Any]})
-def checkin(request: HttpRequest, body: HealthCheckInIn) -> Status:
+def checkin(request: AuthedRequest, body: HealthCheckInIn) -> Status:
     c = services.checkin_submit(
         person=_my_person(request), temperature=body.temperature, symptoms=body.symptoms
     )
@@ -247,24 +247,24 @@ def checkin(request: HttpRequest, body: HealthCheckInIn) -> Status:
 
 
 @router.get("/persons/{person_id}", response=CodeOut)
-def person_code(request: HttpRequest, person_id: Id) -> dict[str, Any]:
-    return _code_dict(selectors.code_of_person(user=request.user, person_id=person_id))  # type: ignore[arg-type]
+def person_code(request: AuthedRequest, person_id: Id) -> dict[str, Any]:
+    return _code_dict(selectors.code_of_person(user=request.user, person_id=person_id))
 
 
 @router.get("/counts", response=list[CountOut])
-def counts(request: HttpRequest, area: str = "", level: AreaCodeLength = 6) -> list[dict[str, object]]:
+def counts(request: AuthedRequest, area: str = "", level: AreaCodeLength = 6) -> list[dict[str, object]]:
     """Colour counts by area (district: level=6, street: 9, community: 12) in the caller's jurisdiction."""
-    return selectors.colour_counts(user=request.user, area=area, level_digits=level)  # type: ignore[arg-type]
+    return selectors.colour_counts(user=request.user, area=area, level_digits=level)
 
 
 @router.get("/overrides", response=list[OverrideOut])
-def overrides(request: HttpRequest, status: str = "") -> Any:
-    return list(selectors.overrides_list(user=request.user, status=status)[:200])  # type: ignore[arg-type]
+def overrides(request: AuthedRequest, status: str = "") -> Any:
+    return list(selectors.overrides_list(user=request.user, status=status)[:200])
 
 
 @router.post("/overrides", response={201: OverrideOut})
-def override_request(request: HttpRequest, body: OverrideIn) -> Status:
-    user: User = request.user  # type: ignore[assignment]
+def override_request(request: AuthedRequest, body: OverrideIn) -> Status:
+    user = request.user
     if not has_perm_anywhere(user, Perm.CODE_OVERRIDE):
         raise Forbidden("forbidden", "you may not override codes")
     # Looked up within the jurisdiction: another district's person and a missing one get the same answer.
@@ -272,7 +272,7 @@ def override_request(request: HttpRequest, body: OverrideIn) -> Status:
     if person is None:
         raise NotFound("not_found", "no such person in your jurisdiction")
     o = services.override_request(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         person=person,
         colour=body.colour,
         reason=body.reason,
@@ -283,10 +283,10 @@ def override_request(request: HttpRequest, body: OverrideIn) -> Status:
 
 
 @router.post("/overrides/{override_id}/decision", response=OverrideOut)
-def override_decide(request: HttpRequest, override_id: Id, body: DecisionIn) -> Any:
-    o = selectors.override_get(user=request.user, pk=override_id)  # type: ignore[arg-type]
+def override_decide(request: AuthedRequest, override_id: Id, body: DecisionIn) -> Any:
+    o = selectors.override_get(user=request.user, pk=override_id)
     return services.override_decide(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         override=o,
         approve=body.approve,
         note=body.note,
@@ -295,11 +295,11 @@ def override_decide(request: HttpRequest, override_id: Id, body: DecisionIn) -> 
 
 
 @router.get("/rulesets", response=list[RuleSetOut])
-def rulesets(request: HttpRequest) -> Any:
+def rulesets(request: AuthedRequest) -> Any:
     return list(RuleSetVersion.objects.all())
 
 
 @router.post("/rulesets", response={201: RuleSetOut})
-def ruleset_create(request: HttpRequest, body: RuleSetIn) -> Status:
-    row = services.ruleset_create(actor=request.user, params=body.params, note=body.note, request=request)  # type: ignore[arg-type]
+def ruleset_create(request: AuthedRequest, body: RuleSetIn) -> Status:
+    row = services.ruleset_create(actor=request.user, params=body.params, note=body.note, request=request)
     return Status(201, row)

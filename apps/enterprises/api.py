@@ -12,6 +12,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from apps.accounts.choices import Perm
+from apps.accounts.http import AuthedRequest
 from apps.accounts.models import User
 from apps.accounts.scoping import has_perm_anywhere
 from apps.common.apitypes import Count, Day, Finite, Id, InSchema, PageNumber, PageSize, column_mapping
@@ -34,10 +35,6 @@ from apps.enterprises.models import (
 router = Router(tags=["enterprises"])
 policy_router = Router(tags=["policies"])
 hotline_router = Router(tags=["hotline"])
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _mapping(text: str) -> dict[str, str] | None:
@@ -388,7 +385,7 @@ class CategoryOut(Schema):
 
 @router.get("", response=Page[EnterpriseOut])
 def enterprise_list(
-    request: HttpRequest,
+    request: AuthedRequest,
     q: str = "",
     area: str = "",
     industry: str = "",
@@ -401,7 +398,7 @@ def enterprise_list(
 ) -> Any:
     """Enterprises in your jurisdiction; `q` is a credit code or part of a name; `status=not_fully` too."""
     qs = selectors.enterprises_list(
-        user=_user(request),
+        user=request.user,
         query=q,
         area=area,
         industry=industry,
@@ -414,15 +411,15 @@ def enterprise_list(
 
 
 @router.post("", response={201: EnterpriseOut})
-def enterprise_create(request: HttpRequest, body: EnterpriseIn) -> Any:
+def enterprise_create(request: AuthedRequest, body: EnterpriseIn) -> Any:
     data = body.dict()
     data["above_designated"] = "yes" if body.above_designated else "no"
-    return Status(201, services.enterprise_create(actor=_user(request), data=data, request=request))
+    return Status(201, services.enterprise_create(actor=request.user, data=data, request=request))
 
 
 @router.get("/export")
 def enterprise_export(
-    request: HttpRequest,
+    request: AuthedRequest,
     q: str = "",
     area: str = "",
     industry: str = "",
@@ -434,7 +431,7 @@ def enterprise_export(
 ) -> HttpResponse:
     """Export enterprises (contacts masked) as CSV or XLSX, in the format the import reads back."""
     return enterprises_export(
-        _user(request),
+        request.user,
         request,
         {
             "q": q,
@@ -478,11 +475,11 @@ def enterprises_export(user: User, request: HttpRequest, f: dict[str, str], fmt:
 
 
 @router.post("/import", response=EnterpriseImportOut)
-def enterprise_import(request: HttpRequest, file: File[UploadedFile], mapping: Form[str] = "") -> Any:
+def enterprise_import(request: AuthedRequest, file: File[UploadedFile], mapping: Form[str] = "") -> Any:
     """Import a registry list (CSV/XLSX). Every bad row is reported with line, field and reason (credit codes
     are checked by GB 32100); good rows are kept; importing the same file again changes nothing."""
     return services.enterprises_import(
-        actor=_user(request),
+        actor=request.user,
         data=file.read(),
         filename=file.name or "upload.csv",
         mapping=_mapping(mapping),
@@ -491,10 +488,10 @@ def enterprise_import(request: HttpRequest, file: File[UploadedFile], mapping: F
 
 
 @router.post("/power/import", response=EnterpriseImportOut)
-def power_import(request: HttpRequest, file: File[UploadedFile], mapping: Form[str] = "") -> Any:
+def power_import(request: AuthedRequest, file: File[UploadedFile], mapping: Form[str] = "") -> Any:
     """Import daily or dekad electricity consumption with last year's figure; each is cross-checked."""
     return services.power_import(
-        actor=_user(request),
+        actor=request.user,
         data=file.read(),
         filename=file.name or "upload.csv",
         mapping=_mapping(mapping),
@@ -503,13 +500,13 @@ def power_import(request: HttpRequest, file: File[UploadedFile], mapping: Form[s
 
 
 @router.get("/power/flags", response=Page[PowerOut])
-def power_flag_list(request: HttpRequest, area: str = "", page: PageNumber = 1, page_size: PageSize = 50) -> Any:
+def power_flag_list(request: AuthedRequest, area: str = "", page: PageNumber = 1, page_size: PageSize = 50) -> Any:
     """Enterprises whose reported status and electricity use disagree."""
-    return paginate(selectors.power_flags(user=_user(request), area=area), page, page_size)
+    return paginate(selectors.power_flags(user=request.user, area=area), page, page_size)
 
 
 @router.get("/rates", response=list[RatesOut])
-def rates(request: HttpRequest, by: str = "", above: bool = False, area: str = "") -> Any:
+def rates(request: AuthedRequest, by: str = "", above: bool = False, area: str = "") -> Any:
     """Resumption rates (开工复工率) grouped by any of district, industry_section, size_class,
     above_designated_size (comma-separated); `above=true` for 四上 enterprises only."""
     fields = [f for f in by.split(",") if f]
@@ -517,7 +514,7 @@ def rates(request: HttpRequest, by: str = "", above: bool = False, area: str = "
     if unknown:
         raise ValidationFailed("bad_grouping", f"cannot group by {unknown}")
     result = selectors.resumption_rates(
-        user=_user(request),
+        user=request.user,
         by=fields,
         above_designated_only=above,  # type: ignore[arg-type]
         area=area,
@@ -541,15 +538,15 @@ def rates(request: HttpRequest, by: str = "", above: bool = False, area: str = "
 
 @router.get("/curve", response=list[dict[str, Any]])
 def curve(
-    request: HttpRequest, start: Day | None = None, end: Day | None = None, area: str = ""
+    request: AuthedRequest, start: Day | None = None, end: Day | None = None, area: str = ""
 ) -> Any:
     """Resumption counts and rates per day (all and 四上)."""
-    return selectors.resumption_curve(user=_user(request), start=start, end=end, area=area)
+    return selectors.resumption_curve(user=request.user, start=start, end=end, area=area)
 
 
 @router.get("/nonresumed", response=Page[NonResumedOut])
 def nonresumed(
-    request: HttpRequest,
+    request: AuthedRequest,
     reason: str = "",
     area: str = "",
     liaison: str = "",
@@ -559,31 +556,31 @@ def nonresumed(
 ) -> Any:
     """Enterprises not fully resumed, with their reasons and responsible official (包联)."""
     qs = selectors.nonresumed_list(
-        user=_user(request), reason=reason, area=area, liaison=liaison, no_plan=no_plan
+        user=request.user, reason=reason, area=area, liaison=liaison, no_plan=no_plan
     )
     return paginate(qs, page, page_size)
 
 
 @router.get("/nonresumed/reasons", response=list[dict[str, Any]])
-def nonresumed_reasons(request: HttpRequest, area: str = "") -> Any:
-    return selectors.reasons_summary(user=_user(request), area=area)
+def nonresumed_reasons(request: AuthedRequest, area: str = "") -> Any:
+    return selectors.reasons_summary(user=request.user, area=area)
 
 
 @router.get("/mine", response=EnterpriseOut)
-def my_enterprise(request: HttpRequest) -> Any:
+def my_enterprise(request: AuthedRequest) -> Any:
     """The enterprise an enterprise user's account acts for."""
-    return services.enterprise_of(_user(request))
+    return services.enterprise_of(request.user)
 
 
 @router.post("/mine/commitments", response={201: CommitmentOut})
-def commitment_file(request: HttpRequest, body: CommitmentIn) -> Any:
+def commitment_file(request: AuthedRequest, body: CommitmentIn) -> Any:
     """File a resumption commitment (变审批为承诺) for your own enterprise: accepted at once."""
-    return Status(201, services.commitment_file(actor=_user(request), data=body.dict(), request=request))
+    return Status(201, services.commitment_file(actor=request.user, data=body.dict(), request=request))
 
 
 @router.get("/commitments", response=Page[CommitmentOut])
-def commitment_list(request: HttpRequest, area: str = "", page: PageNumber = 1, page_size: PageSize = 50) -> Any:
-    visible = selectors.enterprises_list(user=_user(request), area=area)
+def commitment_list(request: AuthedRequest, area: str = "", page: PageNumber = 1, page_size: PageSize = 50) -> Any:
+    visible = selectors.enterprises_list(user=request.user, area=area)
     return paginate(
         Commitment.objects.filter(enterprise__in=visible).order_by("-filed_at", "-id"), page, page_size
     )
@@ -595,9 +592,9 @@ def _export_perm(user: User) -> None:
 
 
 @router.get("/commitments/export")
-def commitment_export(request: HttpRequest, area: str = "", format: str = "csv") -> HttpResponse:
+def commitment_export(request: AuthedRequest, area: str = "", format: str = "csv") -> HttpResponse:
     """Resumption commitments as CSV or XLSX."""
-    user = _user(request)
+    user = request.user
     _export_perm(user)
     visible = selectors.enterprises_list(user=user, area=area, perm=Perm.ENTERPRISE_EXPORT)
     rows = (
@@ -641,10 +638,10 @@ def commitment_export(request: HttpRequest, area: str = "", format: str = "csv")
 
 @router.get("/power/export")
 def power_export(
-    request: HttpRequest, area: str = "", flagged: bool = False, format: str = "csv"
+    request: AuthedRequest, area: str = "", flagged: bool = False, format: str = "csv"
 ) -> HttpResponse:
     """Electricity readings with their cross-check, as CSV or XLSX (`flagged=true`: only disagreements)."""
-    user = _user(request)
+    user = request.user
     _export_perm(user)
     visible = selectors.enterprises_list(user=user, area=area, perm=Perm.ENTERPRISE_EXPORT)
     qs = PowerReading.objects.filter(enterprise__in=visible)
@@ -689,7 +686,7 @@ def power_export(
 
 @router.get("/deliveries", response=Page[DeliveryOut])
 def delivery_list(
-    request: HttpRequest,
+    request: AuthedRequest,
     policy: str = "",
     uptake: str = "",
     area: str = "",
@@ -697,15 +694,15 @@ def delivery_list(
     page_size: PageSize = 50,
 ) -> Any:
     """Policies delivered to enterprises (送政策上门) and their uptake; filter by policy code or uptake."""
-    qs = selectors.deliveries_list(user=_user(request), policy=policy, uptake=uptake, area=area)
+    qs = selectors.deliveries_list(user=request.user, policy=policy, uptake=uptake, area=area)
     return paginate(qs, page, page_size)
 
 
 @router.get("/deliveries/export")
 def delivery_export(
-    request: HttpRequest, policy: str = "", uptake: str = "", area: str = "", format: str = "csv"
+    request: AuthedRequest, policy: str = "", uptake: str = "", area: str = "", format: str = "csv"
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     _export_perm(user)
     qs = selectors.deliveries_list(user=user, policy=policy, uptake=uptake, area=area)
     header = ["policy", "credit_code", "enterprise", "delivered_at", "channel", "uptake", "amount"]
@@ -734,28 +731,28 @@ def delivery_export(
 
 
 @router.post("/inspections/{inspection_id}/done", response=InspectionOut)
-def inspection_done(request: HttpRequest, inspection_id: Id) -> Any:
+def inspection_done(request: AuthedRequest, inspection_id: Id) -> Any:
     inspection = (
         Inspection.objects.select_related("enterprise")
-        .filter(pk=inspection_id, enterprise__in=Enterprise.objects.visible_to(_user(request)))
+        .filter(pk=inspection_id, enterprise__in=Enterprise.objects.visible_to(request.user))
         .first()
     )
     if inspection is None:
         raise NotFound("inspection_not_found", "no such inspection in your jurisdiction")
-    return services.inspection_follow_up_done(actor=_user(request), inspection=inspection, request=request)
+    return services.inspection_follow_up_done(actor=request.user, inspection=inspection, request=request)
 
 
 @router.patch("/deliveries/{delivery_id}", response=DeliveryOut)
-def delivery_uptake(request: HttpRequest, delivery_id: Id, body: UptakeIn) -> Any:
+def delivery_uptake(request: AuthedRequest, delivery_id: Id, body: UptakeIn) -> Any:
     delivery = (
         PolicyDelivery.objects.select_related("enterprise")
-        .filter(pk=delivery_id, enterprise__in=Enterprise.objects.visible_to(_user(request)))
+        .filter(pk=delivery_id, enterprise__in=Enterprise.objects.visible_to(request.user))
         .first()
     )
     if delivery is None:
         raise NotFound("delivery_not_found", "no such delivery in your jurisdiction")
     return services.delivery_uptake(
-        actor=_user(request),
+        actor=request.user,
         delivery=delivery,
         uptake=body.uptake,
         amount=body.amount or None,
@@ -765,39 +762,39 @@ def delivery_uptake(request: HttpRequest, delivery_id: Id, body: UptakeIn) -> An
 
 
 @router.get("/dashboard", response=dict[str, Any])
-def dashboard_data(request: HttpRequest) -> Any:
+def dashboard_data(request: AuthedRequest) -> Any:
     """The economic dashboard's figures as JSON (the page draws from the same function)."""
-    user = _user(request)
+    user = request.user
     if not has_perm_anywhere(user, Perm.ECONOMY_DASHBOARD):
         raise Forbidden("forbidden", "your role does not see the economic dashboard")
     return dashboard.dashboard_json(user=user)
 
 
 @router.get("/{enterprise_id}", response=EnterpriseOut)
-def enterprise_detail(request: HttpRequest, enterprise_id: Id) -> Any:
-    return selectors.enterprise_get(user=_user(request), pk=enterprise_id)
+def enterprise_detail(request: AuthedRequest, enterprise_id: Id) -> Any:
+    return selectors.enterprise_get(user=request.user, pk=enterprise_id)
 
 
 @router.patch("/{enterprise_id}", response=EnterpriseOut)
-def enterprise_update(request: HttpRequest, enterprise_id: Id, body: EnterprisePatch) -> Any:
-    enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
+def enterprise_update(request: AuthedRequest, enterprise_id: Id, body: EnterprisePatch) -> Any:
+    enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
     data: dict[str, Any] = {k: v for k, v in body.dict().items() if v is not None}
     if "above_designated" in data:
         data["above_designated"] = "yes" if data["above_designated"] else "no"
-    return services.enterprise_update(actor=_user(request), enterprise=enterprise, data=data, request=request)
+    return services.enterprise_update(actor=request.user, enterprise=enterprise, data=data, request=request)
 
 
 @router.get("/{enterprise_id}/history", response=list[StatusChangeOut])
-def enterprise_history(request: HttpRequest, enterprise_id: Id) -> Any:
-    enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
+def enterprise_history(request: AuthedRequest, enterprise_id: Id) -> Any:
+    enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
     return list(StatusChange.objects.filter(enterprise=enterprise)[:200])
 
 
 @router.post("/{enterprise_id}/status", response=StatusChangeOut)
-def enterprise_status(request: HttpRequest, enterprise_id: Id, body: StatusIn) -> Any:
-    enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
+def enterprise_status(request: AuthedRequest, enterprise_id: Id, body: StatusIn) -> Any:
+    enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
     return services.enterprise_status_set(
-        actor=_user(request),
+        actor=request.user,
         enterprise=enterprise,
         status=body.status,
         staff_share_back=body.staff_share_back,
@@ -808,79 +805,79 @@ def enterprise_status(request: HttpRequest, enterprise_id: Id, body: StatusIn) -
 
 
 @router.post("/{enterprise_id}/reveal", response=dict[str, str])
-def enterprise_reveal(request: HttpRequest, enterprise_id: Id, body: EnterpriseRevealIn) -> Any:
+def enterprise_reveal(request: AuthedRequest, enterprise_id: Id, body: EnterpriseRevealIn) -> Any:
     """The contact person in clear: needs the reveal permission at the enterprise's area; always audited."""
-    enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
+    enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
     return services.enterprise_reveal_contact(
-        actor=_user(request), enterprise=enterprise, reason=body.reason, request=request
+        actor=request.user, enterprise=enterprise, reason=body.reason, request=request
     )
 
 
 @router.post("/{enterprise_id}/members", response={204: None})
-def enterprise_member(request: HttpRequest, enterprise_id: Id, body: MemberIn) -> Any:
+def enterprise_member(request: AuthedRequest, enterprise_id: Id, body: MemberIn) -> Any:
     """Link an enterprise user's account to this enterprise."""
-    enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
+    enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
     member = User.objects.filter(username=body.username).first()
     if member is None:
         raise NotFound("user_not_found", "no such account")
-    services.enterprise_member_link(actor=_user(request), enterprise=enterprise, user=member, request=request)
+    services.enterprise_member_link(actor=request.user, enterprise=enterprise, user=member, request=request)
     return Status(204, None)
 
 
 @router.get("/{enterprise_id}/inspections", response=list[InspectionOut])
-def inspection_list(request: HttpRequest, enterprise_id: Id) -> Any:
-    enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
+def inspection_list(request: AuthedRequest, enterprise_id: Id) -> Any:
+    enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
     return list(enterprise.inspections.all()[:200])
 
 
 @router.post("/{enterprise_id}/inspections", response={201: InspectionOut})
-def inspection_create(request: HttpRequest, enterprise_id: Id, body: InspectionIn) -> Any:
-    enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
+def inspection_create(request: AuthedRequest, enterprise_id: Id, body: InspectionIn) -> Any:
+    enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
     return Status(
         201,
         services.inspection_record(
-            actor=_user(request), enterprise=enterprise, data=body.dict(), request=request
+            actor=request.user, enterprise=enterprise, data=body.dict(), request=request
         ),
     )
 
 
 @router.put("/{enterprise_id}/reasons", response=list[str])
-def enterprise_reasons(request: HttpRequest, enterprise_id: Id, body: ReasonsIn) -> Any:
-    enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
+def enterprise_reasons(request: AuthedRequest, enterprise_id: Id, body: ReasonsIn) -> Any:
+    enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
     return services.reasons_set(
-        actor=_user(request), enterprise=enterprise, reasons=body.reasons, note=body.note, request=request
+        actor=request.user, enterprise=enterprise, reasons=body.reasons, note=body.note, request=request
     )
 
 
 @router.put("/{enterprise_id}/liaison", response=EnterpriseOut)
-def enterprise_liaison(request: HttpRequest, enterprise_id: Id, body: LiaisonIn) -> Any:
-    enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
+def enterprise_liaison(request: AuthedRequest, enterprise_id: Id, body: LiaisonIn) -> Any:
+    enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
     official = None
     if body.username:
         official = User.objects.filter(username=body.username).first()
         if official is None:
             raise NotFound("user_not_found", "no such official")
     return services.liaison_assign(
-        actor=_user(request), enterprise=enterprise, official=official, request=request
+        actor=request.user, enterprise=enterprise, official=official, request=request
     )
 
 
 @router.put("/{enterprise_id}/plan", response=dict[str, Any])
-def enterprise_plan(request: HttpRequest, enterprise_id: Id, body: TextIn) -> Any:
-    enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
+def enterprise_plan(request: AuthedRequest, enterprise_id: Id, body: TextIn) -> Any:
+    enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
     plan = services.service_plan_save(
-        actor=_user(request), enterprise=enterprise, text=body.text, request=request
+        actor=request.user, enterprise=enterprise, text=body.text, request=request
     )
     return {"text": plan.text, "updated_at": plan.updated_at.isoformat()}
 
 
 @router.post("/{enterprise_id}/visits", response={201: VisitOut})
-def enterprise_visit(request: HttpRequest, enterprise_id: Id, body: VisitIn) -> Any:
-    enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
+def enterprise_visit(request: AuthedRequest, enterprise_id: Id, body: VisitIn) -> Any:
+    enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
     return Status(
         201,
         services.visit_record(
-            actor=_user(request),
+            actor=request.user,
             enterprise=enterprise,
             visited_on=body.visited_on,
             notes=body.notes,
@@ -890,23 +887,23 @@ def enterprise_visit(request: HttpRequest, enterprise_id: Id, body: VisitIn) -> 
 
 
 @router.get("/{enterprise_id}/policies", response=list[MatchOut])
-def enterprise_policies(request: HttpRequest, enterprise_id: Id) -> Any:
+def enterprise_policies(request: AuthedRequest, enterprise_id: Id) -> Any:
     """Every active policy with whether this enterprise qualifies, and why (each condition met or not)."""
-    enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
+    enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
     return selectors.policy_matches(enterprise=enterprise)
 
 
 @router.post("/{enterprise_id}/deliveries", response={201: DeliveryOut})
-def enterprise_delivery(request: HttpRequest, enterprise_id: Id, body: DeliveryIn) -> Any:
+def enterprise_delivery(request: AuthedRequest, enterprise_id: Id, body: DeliveryIn) -> Any:
     """送政策上门: record a policy brought to the enterprise (only one it qualifies for)."""
-    enterprise = selectors.enterprise_get(user=_user(request), pk=enterprise_id)
+    enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
     policy = Policy.objects.filter(pk=body.policy_id, active=True).first()
     if policy is None:
         raise NotFound("policy_not_found", "no such active policy")
     return Status(
         201,
         services.policy_deliver(
-            actor=_user(request),
+            actor=request.user,
             enterprise=enterprise,
             policy=policy,
             channel=body.channel,
@@ -920,18 +917,18 @@ def enterprise_delivery(request: HttpRequest, enterprise_id: Id, body: DeliveryI
 
 
 @policy_router.get("", response=list[PolicyOut])
-def policy_list(request: HttpRequest, active: bool = False) -> Any:
+def policy_list(request: AuthedRequest, active: bool = False) -> Any:
     return list(selectors.policies_list(active_only=active)[:1000])
 
 
 @policy_router.post("", response={201: PolicyOut})
-def policy_create(request: HttpRequest, body: PolicyIn) -> Any:
+def policy_create(request: AuthedRequest, body: PolicyIn) -> Any:
     """Add a policy; its rule is checked and every bad node is named by its path (core.policies)."""
-    return Status(201, services.policy_save(actor=_user(request), data=body.dict(), request=request))
+    return Status(201, services.policy_save(actor=request.user, data=body.dict(), request=request))
 
 
 @policy_router.get("/{policy_id}", response=PolicyOut)
-def policy_detail(request: HttpRequest, policy_id: Id) -> Any:
+def policy_detail(request: AuthedRequest, policy_id: Id) -> Any:
     policy = Policy.objects.filter(pk=policy_id).first()
     if policy is None:
         raise NotFound("policy_not_found", "no such policy")
@@ -939,25 +936,25 @@ def policy_detail(request: HttpRequest, policy_id: Id) -> Any:
 
 
 @policy_router.patch("/{policy_id}", response=PolicyOut)
-def policy_update(request: HttpRequest, policy_id: Id, body: PolicyPatch) -> Any:
+def policy_update(request: AuthedRequest, policy_id: Id, body: PolicyPatch) -> Any:
     policy = Policy.objects.filter(pk=policy_id).first()
     if policy is None:
         raise NotFound("policy_not_found", "no such policy")
     data = {k: v for k, v in body.dict().items() if v is not None}
-    return services.policy_save(actor=_user(request), data=data, policy=policy, request=request)
+    return services.policy_save(actor=request.user, data=data, policy=policy, request=request)
 
 
 # --- hotline ---
 
 
 @hotline_router.get("/categories", response=list[CategoryOut])
-def category_list(request: HttpRequest) -> Any:
+def category_list(request: AuthedRequest) -> Any:
     return list(TicketCategory.objects.select_related("department"))
 
 
 @hotline_router.get("/tickets", response=Page[TicketOut])
 def ticket_list(
-    request: HttpRequest,
+    request: AuthedRequest,
     status: str = "",
     department: str = "",
     overdue: bool = False,
@@ -967,28 +964,28 @@ def ticket_list(
     page_size: PageSize = 50,
 ) -> Any:
     qs = selectors.tickets_list(
-        user=_user(request), status=status, department=department, overdue=overdue, level=level, area=area
+        user=request.user, status=status, department=department, overdue=overdue, level=level, area=area
     )
     return paginate(qs, page, page_size)
 
 
 @hotline_router.post("/tickets", response={201: TicketOut})
-def ticket_create(request: HttpRequest, body: TicketIn) -> Any:
+def ticket_create(request: AuthedRequest, body: TicketIn) -> Any:
     """Raise a ticket: an enterprise user for its own enterprise, a handler for one in its jurisdiction."""
     enterprise = None
     if body.enterprise_id is not None:
-        enterprise = selectors.enterprise_get(user=_user(request), pk=body.enterprise_id)
+        enterprise = selectors.enterprise_get(user=request.user, pk=body.enterprise_id)
     return Status(
         201,
-        hotline.ticket_open(actor=_user(request), data=body.dict(), enterprise=enterprise, request=request),
+        hotline.ticket_open(actor=request.user, data=body.dict(), enterprise=enterprise, request=request),
     )
 
 
 @hotline_router.get("/tickets/export")
 def ticket_export(
-    request: HttpRequest, status: str = "", department: str = "", format: str = "csv"
+    request: AuthedRequest, status: str = "", department: str = "", format: str = "csv"
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     if not has_perm_anywhere(user, Perm.HOTLINE_HANDLE) and not has_perm_anywhere(
         user, Perm.ENTERPRISE_EXPORT
     ):
@@ -1038,21 +1035,21 @@ def ticket_export(
 
 
 @hotline_router.get("/tickets/{ticket_id}", response=TicketOut)
-def ticket_detail(request: HttpRequest, ticket_id: Id) -> Any:
-    return selectors.ticket_get(user=_user(request), pk=ticket_id)
+def ticket_detail(request: AuthedRequest, ticket_id: Id) -> Any:
+    return selectors.ticket_get(user=request.user, pk=ticket_id)
 
 
 @hotline_router.post("/tickets/{ticket_id}/reply", response=TicketOut)
-def ticket_reply(request: HttpRequest, ticket_id: Id, body: ReplyIn) -> Any:
-    ticket = selectors.ticket_get(user=_user(request), pk=ticket_id)
-    return hotline.ticket_reply(actor=_user(request), ticket=ticket, reply=body.reply, request=request)
+def ticket_reply(request: AuthedRequest, ticket_id: Id, body: ReplyIn) -> Any:
+    ticket = selectors.ticket_get(user=request.user, pk=ticket_id)
+    return hotline.ticket_reply(actor=request.user, ticket=ticket, reply=body.reply, request=request)
 
 
 @hotline_router.post("/tickets/{ticket_id}/rate", response=TicketOut)
-def ticket_rate(request: HttpRequest, ticket_id: Id, body: RateIn) -> Any:
-    ticket = selectors.ticket_get(user=_user(request), pk=ticket_id)
+def ticket_rate(request: AuthedRequest, ticket_id: Id, body: RateIn) -> Any:
+    ticket = selectors.ticket_get(user=request.user, pk=ticket_id)
     return hotline.ticket_rate(
-        actor=_user(request),
+        actor=request.user,
         ticket=ticket,
         satisfaction=body.satisfaction,
         comment=body.comment,
@@ -1061,16 +1058,16 @@ def ticket_rate(request: HttpRequest, ticket_id: Id, body: RateIn) -> Any:
 
 
 @hotline_router.post("/tickets/{ticket_id}/reopen", response=TicketOut)
-def ticket_reopen(request: HttpRequest, ticket_id: Id, body: EnterpriseRevealIn) -> Any:
-    ticket = selectors.ticket_get(user=_user(request), pk=ticket_id)
-    return hotline.ticket_reopen(actor=_user(request), ticket=ticket, comment=body.reason, request=request)
+def ticket_reopen(request: AuthedRequest, ticket_id: Id, body: EnterpriseRevealIn) -> Any:
+    ticket = selectors.ticket_get(user=request.user, pk=ticket_id)
+    return hotline.ticket_reopen(actor=request.user, ticket=ticket, comment=body.reason, request=request)
 
 
 @hotline_router.get("/sla", response=list[dict[str, Any]])
-def sla_report(request: HttpRequest, days: int = 90) -> Any:
+def sla_report(request: AuthedRequest, days: int = 90) -> Any:
     """Per-department SLA report (core.sla): on-time rate, open by escalation level, satisfaction."""
     out = []
-    for row in selectors.sla_report(user=_user(request), days=min(max(days, 1), 366)):
+    for row in selectors.sla_report(user=request.user, days=min(max(days, 1), 366)):
         r = row["sla"]
         out.append(
             {

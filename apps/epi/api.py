@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from apps.accounts.choices import Perm
+from apps.accounts.http import AuthedRequest
 from apps.accounts.scoping import has_perm_anywhere
 from apps.common.apitypes import Day, Id
 from apps.common.errors import Forbidden
@@ -35,9 +36,9 @@ class RiskOut(Schema):
 
 
 @router.get("/dashboard")
-def dashboard(request: HttpRequest, area: str = "") -> Any:
+def dashboard(request: AuthedRequest, area: str = "") -> Any:
     """Epidemic curve, Rt (posterior mean and 95% credible interval), 14-day projection, weekly delays."""
-    if not has_perm_anywhere(request.user, Perm.EPI_VIEW):  # type: ignore[arg-type]
+    if not has_perm_anywhere(request.user, Perm.EPI_VIEW):
         raise Forbidden("forbidden", "you may not see the epidemiology dashboard")
     return dashboard_data(request.user, area)
 
@@ -50,14 +51,14 @@ def risk(request: HttpRequest) -> Any:
 
 @router.get("/chains")
 def chains(
-    request: HttpRequest,
+    request: AuthedRequest,
     cluster: Id | None = None,
     area: str = "",
     day_from: Day | None = None,
     day_to: Day | None = None,
     contacts: bool = True,
 ) -> Any:
-    if not has_perm_anywhere(request.user, Perm.CASE_VIEW):  # type: ignore[arg-type]
+    if not has_perm_anywhere(request.user, Perm.CASE_VIEW):
         raise Forbidden("forbidden", "you may not see transmission chains")
     filters = selectors.GraphFilters(cluster, area, day_from, day_to, contacts)
-    return selectors.chain_graph(user=request.user, filters=filters)  # type: ignore[arg-type]
+    return selectors.chain_graph(user=request.user, filters=filters)

@@ -7,10 +7,11 @@ from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema
 
+from apps.accounts.http import AuthedRequest
 from apps.common.apitypes import (
     Amount,
     InSchema,
@@ -114,18 +115,18 @@ def _period(dekad: str) -> dk.Dekad:
 
 
 @router.get("", response=list[IndicatorIO])
-def indicator_list(request: HttpRequest) -> Any:
+def indicator_list(request: AuthedRequest) -> Any:
     return selectors.indicators_active()
 
 
 @router.post("", response={201: IndicatorIO})
-def indicator_upsert(request: HttpRequest, body: IndicatorIO) -> Any:
-    return 201, services.indicator_upsert(actor=request.user, request=request, **body.dict())  # type: ignore[arg-type]
+def indicator_upsert(request: AuthedRequest, body: IndicatorIO) -> Any:
+    return 201, services.indicator_upsert(actor=request.user, request=request, **body.dict())
 
 
 @router.get("/reports", response=Page[ReportOut])
 def report_list(
-    request: HttpRequest,
+    request: AuthedRequest,
     indicator: str = "",
     area: str = "",
     dekad: str = "",
@@ -133,12 +134,12 @@ def report_list(
     page: PageNumber = 1,
     page_size: PageSize = 100,
 ) -> Any:
-    qs = selectors.reports_list(user=request.user, indicator=indicator, area=area, dekad=dekad, state=state)  # type: ignore[arg-type]
+    qs = selectors.reports_list(user=request.user, indicator=indicator, area=area, dekad=dekad, state=state)
     return paginate(qs, page, page_size)
 
 
 @router.post("/reports", response={201: ReportOut})
-def report_submit(request: HttpRequest, body: ReportIn) -> Any:
+def report_submit(request: AuthedRequest, body: ReportIn) -> Any:
     """Report a district's value for a dekad ("YYYY-MM-P", P = 1 上旬, 2 中旬, 3 下旬); late ones are flagged."""
     indicator = selectors.indicator_get(code=body.indicator)
     report = services.report_submit(
@@ -154,45 +155,45 @@ def report_submit(request: HttpRequest, body: ReportIn) -> Any:
 
 
 @router.get("/progress", response=list[ProgressOut])
-def progress(request: HttpRequest, dekad: str = "", indicator: str = "") -> Any:
+def progress(request: AuthedRequest, dekad: str = "", indicator: str = "") -> Any:
     """Progress against target, year-on-year and report state per district; default: the last dekad due."""
-    rows = selectors.dekad_progress(user=request.user, period=_period(dekad), indicator=indicator)  # type: ignore[arg-type]
+    rows = selectors.dekad_progress(user=request.user, period=_period(dekad), indicator=indicator)
     return [{**asdict(r), "behind_time": r.behind_time} for r in rows]
 
 
 @router.get("/flags", response=list[ProgressOut])
-def flags(request: HttpRequest, dekad: str = "") -> Any:
+def flags(request: AuthedRequest, dekad: str = "") -> Any:
     """Missing and late reports for a dekad."""
     return [
         {**asdict(r), "behind_time": r.behind_time}
         for r in selectors.report_flags(user=request.user, dekad=_period(dekad))
-    ]  # type: ignore[arg-type]
+    ]
 
 
 @router.get("/export")
-def export(request: HttpRequest, dekad: str = "", format: str = "csv") -> HttpResponse:
-    return progress_export(user=request.user, period=_period(dekad), fmt=format, request=request)  # type: ignore[arg-type]
+def export(request: AuthedRequest, dekad: str = "", format: str = "csv") -> HttpResponse:
+    return progress_export(user=request.user, period=_period(dekad), fmt=format, request=request)
 
 
 @router.get("/{code}/ranking", response=list[RankingOut])
-def ranking(request: HttpRequest, code: PathCode, dekad: str = "") -> Any:
+def ranking(request: AuthedRequest, code: PathCode, dekad: str = "") -> Any:
     selectors.indicator_get(code=code)
     return [
         asdict(r)
         for r in selectors.indicator_ranking(user=request.user, indicator=code, period=_period(dekad))
-    ]  # type: ignore[arg-type]
+    ]
 
 
 @router.get("/{code}/series")
-def series(request: HttpRequest, code: PathCode, year: YearOrZero = 0) -> Any:
+def series(request: AuthedRequest, code: PathCode, year: YearOrZero = 0) -> Any:
     indicator = selectors.indicator_get(code=code)
     return selectors.indicator_series(
         user=request.user, indicator=indicator, year=year or timezone.localdate().year
-    )  # type: ignore[arg-type]
+    )
 
 
 @router.put("/{code}/targets", response=TargetIn)
-def target_set(request: HttpRequest, code: PathCode, body: TargetIn) -> Any:
+def target_set(request: AuthedRequest, code: PathCode, body: TargetIn) -> Any:
     indicator = selectors.indicator_get(code=code)
-    t = services.target_set(actor=request.user, indicator=indicator, request=request, **body.dict())  # type: ignore[arg-type]
+    t = services.target_set(actor=request.user, indicator=indicator, request=request, **body.dict())
     return {"area_code": t.area_id, "year": t.year, "value": t.value}

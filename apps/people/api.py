@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from apps.accounts.choices import Perm
+from apps.accounts.http import AuthedRequest
 from apps.common.apitypes import Id, InSchema, PageNumber, PageSize, column_mapping
 from apps.common.errors import NotFound
 from apps.common.pagination import Page, paginate
@@ -149,85 +150,85 @@ class MergeCandidateOut(Schema):
 
 
 @router.get("", response=Page[PersonOut])
-def person_list(request: HttpRequest, q: str = "", area: str = "", page: PageNumber = 1, page_size: PageSize = 50) -> Any:
+def person_list(request: AuthedRequest, q: str = "", area: str = "", page: PageNumber = 1, page_size: PageSize = 50) -> Any:
     """Search persons in your jurisdiction: `q` is an exact ID or document number, a phone, an area code or a
     full name (personal data is encrypted, so matching is exact)."""
-    return paginate(selectors.persons_list(user=request.user, query=q, area=area), page, page_size)  # type: ignore[arg-type]
+    return paginate(selectors.persons_list(user=request.user, query=q, area=area), page, page_size)
 
 
 @router.get("/referrals", response=Page[DuplicateReferralOut])
-def referral_list(request: HttpRequest, page: int = 1, page_size: int = 50) -> Any:
+def referral_list(request: AuthedRequest, page: int = 1, page_size: int = 50) -> Any:
     """Registrations attempted elsewhere of persons of your jurisdiction (the other side learnt no id)."""
-    return paginate(selectors.referrals_list(user=request.user), page, page_size)  # type: ignore[arg-type]
+    return paginate(selectors.referrals_list(user=request.user), page, page_size)
 
 
 @router.post("", response={201: PersonOut})
-def person_create(request: HttpRequest, body: PersonIn) -> Any:
-    return Status(201, services.person_create(actor=request.user, data=body.dict(), request=request))  # type: ignore[arg-type]
+def person_create(request: AuthedRequest, body: PersonIn) -> Any:
+    return Status(201, services.person_create(actor=request.user, data=body.dict(), request=request))
 
 
 @router.get("/export")
-def person_export(request: HttpRequest, q: str = "", area: str = "", format: str = "csv") -> HttpResponse:
+def person_export(request: AuthedRequest, q: str = "", area: str = "", format: str = "csv") -> HttpResponse:
     """Export the persons you may export, masked, as CSV or XLSX."""
-    return persons_export(user=request.user, query=q, area=area, fmt=format, request=request)  # type: ignore[arg-type]
+    return persons_export(user=request.user, query=q, area=area, fmt=format, request=request)
 
 
 @router.post("/import", response={200: PersonImportOut, 202: PersonImportJobOut})
 def person_import(
-    request: HttpRequest, file: File[UploadedFile], mapping: Form[str] = ""
+    request: AuthedRequest, file: File[UploadedFile], mapping: Form[str] = ""
 ) -> Any:
     """Import a CSV or XLSX list. `mapping` is optional JSON {our_field: their_column}. Every bad row is
     reported with its line; good rows are kept; rows already registered are not duplicated. A file of more
     than TONGCHOU_IMPORT_BACKGROUND_ROWS rows is imported in the background: the answer is 202 with the job,
     to follow at `GET /api/persons/imports/{id}` (sending the same file again returns the same job)."""
     columns = column_mapping(mapping)
-    batch, queued = services.persons_import_start(actor=request.user, data=file.read(),  # type: ignore[arg-type]
+    batch, queued = services.persons_import_start(actor=request.user, data=file.read(),
                                                  filename=file.name or "upload.csv", mapping=columns, request=request)
     return Status(202, batch) if queued else batch
 
 
 @router.get("/imports/{batch_id}", response=PersonImportJobOut)
-def person_import_job(request: HttpRequest, batch_id: Id) -> Any:
+def person_import_job(request: AuthedRequest, batch_id: Id) -> Any:
     """A person import you uploaded: its status, progress (rows processed of those expected) and report."""
-    return selectors.person_import_get(user=request.user, pk=batch_id)  # type: ignore[arg-type]
+    return selectors.person_import_get(user=request.user, pk=batch_id)
 
 
 @router.get("/merge-candidates", response=list[MergeCandidateOut])
-def merge_candidate_list(request: HttpRequest) -> Any:
-    return list(selectors.merge_candidates_open(user=request.user)[:200])  # type: ignore[arg-type]
+def merge_candidate_list(request: AuthedRequest) -> Any:
+    return list(selectors.merge_candidates_open(user=request.user)[:200])
 
 
 @router.post("/merge", response=PersonOut)
-def person_merge(request: HttpRequest, body: MergeIn) -> Any:
-    winner = selectors.person_get(user=request.user, pk=body.winner_id, perm=Perm.PERSON_MERGE)  # type: ignore[arg-type]
-    loser = selectors.person_get(user=request.user, pk=body.loser_id, perm=Perm.PERSON_MERGE)  # type: ignore[arg-type]
-    return services.person_merge(actor=request.user, winner=winner, loser=loser, request=request)  # type: ignore[arg-type]
+def person_merge(request: AuthedRequest, body: MergeIn) -> Any:
+    winner = selectors.person_get(user=request.user, pk=body.winner_id, perm=Perm.PERSON_MERGE)
+    loser = selectors.person_get(user=request.user, pk=body.loser_id, perm=Perm.PERSON_MERGE)
+    return services.person_merge(actor=request.user, winner=winner, loser=loser, request=request)
 
 
 @router.post("/merge-candidates/{candidate_id}/dismiss", response={204: None})
-def merge_candidate_dismiss(request: HttpRequest, candidate_id: Id) -> Any:
-    candidate = selectors.merge_candidates_open(user=request.user).filter(pk=candidate_id).first()  # type: ignore[arg-type]
+def merge_candidate_dismiss(request: AuthedRequest, candidate_id: Id) -> Any:
+    candidate = selectors.merge_candidates_open(user=request.user).filter(pk=candidate_id).first()
     if candidate is None:
         raise NotFound("candidate_not_found", "no such open merge candidate in your jurisdiction")
-    services.merge_candidate_dismiss(actor=request.user, candidate=candidate, request=request)  # type: ignore[arg-type]
+    services.merge_candidate_dismiss(actor=request.user, candidate=candidate, request=request)
     return Status(204, None)
 
 
 @router.get("/{person_id}", response=PersonOut)
-def person_detail(request: HttpRequest, person_id: Id) -> Any:
-    return selectors.person_get(user=request.user, pk=person_id)  # type: ignore[arg-type]
+def person_detail(request: AuthedRequest, person_id: Id) -> Any:
+    return selectors.person_get(user=request.user, pk=person_id)
 
 
 @router.patch("/{person_id}", response=PersonOut)
-def person_update(request: HttpRequest, person_id: Id, body: PersonPatch) -> Any:
-    person = selectors.person_get(user=request.user, pk=person_id)  # type: ignore[arg-type]
+def person_update(request: AuthedRequest, person_id: Id, body: PersonPatch) -> Any:
+    person = selectors.person_get(user=request.user, pk=person_id)
     data = {k: v for k, v in body.dict().items() if v is not None}
-    return services.person_update(actor=request.user, person=person, data=data, request=request)  # type: ignore[arg-type]
+    return services.person_update(actor=request.user, person=person, data=data, request=request)
 
 
 @router.post("/{person_id}/reveal", response=dict[str, str])
-def person_reveal(request: HttpRequest, person_id: Id, body: PersonRevealIn) -> Any:
+def person_reveal(request: AuthedRequest, person_id: Id, body: PersonRevealIn) -> Any:
     """Show personal data in clear. Needs the reveal permission at the person's area; always audited."""
-    person = selectors.person_get(user=request.user, pk=person_id)  # type: ignore[arg-type]
-    return services.person_reveal(actor=request.user, person=person, fields=body.fields, reason=body.reason,  # type: ignore[arg-type]
+    person = selectors.person_get(user=request.user, pk=person_id)
+    return services.person_reveal(actor=request.user, person=person, fields=body.fields, reason=body.reason,
                                   request=request)

@@ -6,9 +6,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Router, Schema
 
+from apps.accounts.http import AuthedRequest
 from apps.common.apitypes import Amount, Day, DaysBack, InSchema, PageNumber, PageSize, PathCode
 from apps.common.pagination import Page, paginate
 from apps.prices import selectors, services
@@ -78,27 +79,27 @@ class ShareIn(InSchema):
 
 
 @router.get("/items", response=list[ItemOut])
-def item_list(request: HttpRequest) -> Any:
+def item_list(request: AuthedRequest) -> Any:
     return selectors.items_active()
 
 
 @router.put("/items/{code}", response=ItemOut)
-def item_alert_share(request: HttpRequest, code: PathCode, body: ShareIn) -> Any:
+def item_alert_share(request: AuthedRequest, code: PathCode, body: ShareIn) -> Any:
     """Set the share over the 7-day baseline above which the item's prices alert (headquarters only)."""
     item = selectors.item_get(code=code)
     return services.item_alert_share_set(
         actor=request.user, item=item, share=body.alert_share, request=request
-    )  # type: ignore[arg-type]
+    )
 
 
 @router.get("/markets", response=list[MarketOut])
-def market_list(request: HttpRequest) -> Any:
-    return list(selectors.markets_visible(user=request.user))  # type: ignore[arg-type]
+def market_list(request: AuthedRequest) -> Any:
+    return list(selectors.markets_visible(user=request.user))
 
 
 @router.get("", response=Page[PriceOut])
 def price_list(
-    request: HttpRequest,
+    request: AuthedRequest,
     item: str = "",
     market: str = "",
     since: Day | None = None,
@@ -106,18 +107,18 @@ def price_list(
     page: PageNumber = 1,
     page_size: PageSize = 200,
 ) -> Any:
-    qs = selectors.price_records(user=request.user, item=item, market=market, since=since, until=until)  # type: ignore[arg-type]
+    qs = selectors.price_records(user=request.user, item=item, market=market, since=since, until=until)
     return paginate(qs, page, page_size)
 
 
 @router.post("", response={201: list[PriceOut]})
-def price_record(request: HttpRequest, body: list[PriceIn]) -> Any:
+def price_record(request: AuthedRequest, body: list[PriceIn]) -> Any:
     """Record a batch of prices; the same item, market and day again corrects the price (idempotent)."""
-    return 201, services.prices_record(actor=request.user, rows=[r.dict() for r in body], request=request)  # type: ignore[arg-type]
+    return 201, services.prices_record(actor=request.user, rows=[r.dict() for r in body], request=request)
 
 
 @router.get("/alerts", response=list[PriceAlertOut])
-def alerts(request: HttpRequest, days: DaysBack = 3) -> Any:
+def alerts(request: AuthedRequest, days: DaysBack = 3) -> Any:
     """Prices of the last `days` days above their item's alert share over the 7-day baseline, with the reason."""
     return [
         {
@@ -133,13 +134,13 @@ def alerts(request: HttpRequest, days: DaysBack = 3) -> Any:
             "reason_en": a.reason_en,
             "reason_zh": a.reason_zh,
         }
-        for a in selectors.active_price_alerts(user=request.user, days=min(max(days, 1), 60))  # type: ignore[arg-type]
+        for a in selectors.active_price_alerts(user=request.user, days=min(max(days, 1), 60))
     ]
 
 
 @router.get("/export")
 def export(
-    request: HttpRequest,
+    request: AuthedRequest,
     item: str = "",
     market: str = "",
     since: Day | None = None,
@@ -158,6 +159,6 @@ def export(
 
 
 @router.get("/items/{code}/series")
-def series(request: HttpRequest, code: PathCode, days: DaysBack = 30) -> Any:
+def series(request: AuthedRequest, code: PathCode, days: DaysBack = 30) -> Any:
     item = selectors.item_get(code=code)
-    return selectors.price_series(user=request.user, item=item, days=min(max(days, 7), 366))  # type: ignore[arg-type]
+    return selectors.price_series(user=request.user, item=item, days=min(max(days, 7), 366))

@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
+from apps.accounts.http import AuthedRequest
 from apps.common.apitypes import (
     Count,
     Day,
@@ -131,7 +132,7 @@ class DistrictProgressOut(Schema):
 
 @router.get("", response=Page[ProjectOut])
 def project_list(
-    request: HttpRequest,
+    request: AuthedRequest,
     area: str = "",
     stage: str = "",
     colour: str = "",
@@ -140,38 +141,38 @@ def project_list(
     page_size: PageSize = 50,
 ) -> Any:
     services.project_colours_refresh_stale()
-    qs = selectors.projects_list(user=request.user, area=area, stage=stage, colour=colour, query=q)  # type: ignore[arg-type]
+    qs = selectors.projects_list(user=request.user, area=area, stage=stage, colour=colour, query=q)
     return paginate(qs, page, page_size)
 
 
 @router.post("", response={201: ProjectDetailOut})
-def project_create(request: HttpRequest, body: ProjectIn) -> Any:
+def project_create(request: AuthedRequest, body: ProjectIn) -> Any:
     data = body.dict()
     milestones = [(m["name"], m["planned"], m["actual"]) for m in data.pop("milestones")]
-    project = services.project_create(actor=request.user, milestones=milestones, request=request, **data)  # type: ignore[arg-type]
+    project = services.project_create(actor=request.user, milestones=milestones, request=request, **data)
     return 201, project
 
 
 @router.get("/export")
 def project_export(
-    request: HttpRequest, area: str = "", stage: str = "", colour: str = "", q: str = "", format: str = "csv"
+    request: AuthedRequest, area: str = "", stage: str = "", colour: str = "", q: str = "", format: str = "csv"
 ) -> HttpResponse:
     filters = {"area": area, "stage": stage, "colour": colour, "query": q}
-    return projects_export(user=request.user, filters=filters, fmt=format, request=request)  # type: ignore[arg-type]
+    return projects_export(user=request.user, filters=filters, fmt=format, request=request)
 
 
 @router.get("/colours", response=dict[str, int])
-def project_colours(request: HttpRequest, area: str = "") -> Any:
+def project_colours(request: AuthedRequest, area: str = "") -> Any:
     """Projects by colour (三色管理) in your jurisdiction: {"blue", "yellow", "red", "total"}."""
     services.project_colours_refresh_stale()
-    return selectors.project_colour_counts(user=request.user, area=area)  # type: ignore[arg-type]
+    return selectors.project_colour_counts(user=request.user, area=area)
 
 
 @router.get("/map.svg")
-def project_map(request: HttpRequest, area: str = "") -> HttpResponse:
+def project_map(request: AuthedRequest, area: str = "") -> HttpResponse:
     """The battle map (挂图作战) as an SVG image."""
     services.project_colours_refresh_stale()
-    svg = selectors.battle_map_svg(user=request.user, area=area)  # type: ignore[arg-type]
+    svg = selectors.battle_map_svg(user=request.user, area=area)
     return HttpResponse(svg, content_type="image/svg+xml")
 
 
@@ -185,41 +186,41 @@ def project_ranking(request: HttpRequest, order_by: str = "start_rate") -> Any:
 
 
 @router.get("/thresholds", response=ThresholdsIO)
-def thresholds_get(request: HttpRequest) -> Any:
+def thresholds_get(request: AuthedRequest) -> Any:
     return services.thresholds()
 
 
 @router.put("/thresholds", response=ThresholdsIO)
-def thresholds_put(request: HttpRequest, body: ThresholdsIO) -> Any:
+def thresholds_put(request: AuthedRequest, body: ThresholdsIO) -> Any:
     """Set the colour thresholds (headquarters only); every project is recoloured at once."""
-    services.colour_settings_update(actor=request.user, data=body.dict(), request=request)  # type: ignore[arg-type]
+    services.colour_settings_update(actor=request.user, data=body.dict(), request=request)
     return services.thresholds()
 
 
 @router.get("/{project_id}", response=ProjectDetailOut)
-def project_detail(request: HttpRequest, project_id: Id) -> Any:
-    return selectors.project_get(user=request.user, pk=project_id)  # type: ignore[arg-type]
+def project_detail(request: AuthedRequest, project_id: Id) -> Any:
+    return selectors.project_get(user=request.user, pk=project_id)
 
 
 @router.patch("/{project_id}", response=ProjectDetailOut)
-def project_update(request: HttpRequest, project_id: Id, body: ProjectPatch) -> Any:
-    project = selectors.project_get(user=request.user, pk=project_id)  # type: ignore[arg-type]
+def project_update(request: AuthedRequest, project_id: Id, body: ProjectPatch) -> Any:
+    project = selectors.project_get(user=request.user, pk=project_id)
     data = {k: v for k, v in body.dict().items() if v is not None}
-    return services.project_update(actor=request.user, project=project, data=data, request=request)  # type: ignore[arg-type]
+    return services.project_update(actor=request.user, project=project, data=data, request=request)
 
 
 @router.post("/{project_id}/milestones", response={201: MilestoneOut})
-def milestone_add(request: HttpRequest, project_id: Id, body: MilestoneIn) -> Any:
-    project = selectors.project_get(user=request.user, pk=project_id)  # type: ignore[arg-type]
-    return 201, services.milestone_add(actor=request.user, project=project, request=request, **body.dict())  # type: ignore[arg-type]
+def milestone_add(request: AuthedRequest, project_id: Id, body: MilestoneIn) -> Any:
+    project = selectors.project_get(user=request.user, pk=project_id)
+    return 201, services.milestone_add(actor=request.user, project=project, request=request, **body.dict())
 
 
 @router.patch("/{project_id}/milestones/{milestone_id}", response=MilestoneOut)
-def milestone_record(request: HttpRequest, project_id: Id, milestone_id: Id, body: MilestonePatch) -> Any:
-    project = selectors.project_get(user=request.user, pk=project_id)  # type: ignore[arg-type]
+def milestone_record(request: AuthedRequest, project_id: Id, milestone_id: Id, body: MilestonePatch) -> Any:
+    project = selectors.project_get(user=request.user, pk=project_id)
     milestone = project.milestones.filter(pk=milestone_id).first()
     if milestone is None:
         raise NotFound("milestone_not_found", "no such milestone on this project")
     return services.milestone_record(
         actor=request.user, milestone=milestone, actual=body.actual, request=request
-    )  # type: ignore[arg-type]
+    )

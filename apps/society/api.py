@@ -6,9 +6,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Router, Schema
 
+from apps.accounts.http import AuthedRequest
 from apps.common.apitypes import Amount, Count, Day, Id, InSchema, PageNumber, PageSize, SmallCount
 from apps.common.pagination import Page, paginate
 from apps.society import selectors, services
@@ -180,21 +181,21 @@ def _detail(school: School) -> dict[str, Any]:
 
 
 @router.get("/checklist", response=list[ChecklistItemIO])
-def checklist(request: HttpRequest) -> Any:
+def checklist(request: AuthedRequest) -> Any:
     """The readiness checklist (一校一方案, 一校两预案, 一校三专班, 十个到位), retired items included."""
     services.checklist_ensure_defaults()
     return list(ChecklistItem.objects.all())
 
 
 @router.post("/checklist", response={201: ChecklistItemIO})
-def checklist_upsert(request: HttpRequest, body: ChecklistItemIO) -> Any:
+def checklist_upsert(request: AuthedRequest, body: ChecklistItemIO) -> Any:
     """Add or change an item (active=false retires it); headquarters only."""
-    return 201, services.checklist_item_upsert(actor=request.user, request=request, **body.dict())  # type: ignore[arg-type]
+    return 201, services.checklist_item_upsert(actor=request.user, request=request, **body.dict())
 
 
 @router.get("/schools", response=Page[SchoolOut])
 def school_list(
-    request: HttpRequest,
+    request: AuthedRequest,
     area: str = "",
     level: str = "",
     readiness: str = "",
@@ -202,24 +203,24 @@ def school_list(
     page: PageNumber = 1,
     page_size: PageSize = 100,
 ) -> Any:
-    qs = selectors.schools_list(user=request.user, area=area, level=level, readiness=readiness, query=q)  # type: ignore[arg-type]
+    qs = selectors.schools_list(user=request.user, area=area, level=level, readiness=readiness, query=q)
     return paginate(qs, page, page_size)
 
 
 @router.post("/schools", response={201: SchoolDetailOut})
-def school_create(request: HttpRequest, body: SchoolIn) -> Any:
-    return 201, _detail(services.school_create(actor=request.user, request=request, **body.dict()))  # type: ignore[arg-type]
+def school_create(request: AuthedRequest, body: SchoolIn) -> Any:
+    return 201, _detail(services.school_create(actor=request.user, request=request, **body.dict()))
 
 
 @router.get("/schools/readiness", response=list[dict[str, Any]])
-def readiness_by_district(request: HttpRequest) -> Any:
+def readiness_by_district(request: AuthedRequest) -> Any:
     """Readiness by district: schools, fully ready, reopened, mean share of items done."""
-    return selectors.school_readiness_by_district(user=request.user)  # type: ignore[arg-type]
+    return selectors.school_readiness_by_district(user=request.user)
 
 
 @router.get("/schools/export")
 def school_export(
-    request: HttpRequest,
+    request: AuthedRequest,
     area: str = "",
     level: str = "",
     readiness: str = "",
@@ -227,39 +228,39 @@ def school_export(
     format: str = "csv",
 ) -> HttpResponse:
     filters = {"area": area, "level": level, "readiness": readiness, "query": q}
-    return schools_export(user=request.user, filters=filters, fmt=format, request=request)  # type: ignore[arg-type]
+    return schools_export(user=request.user, filters=filters, fmt=format, request=request)
 
 
 @router.get("/schools/{school_id}", response=SchoolDetailOut)
-def school_detail(request: HttpRequest, school_id: Id) -> Any:
-    return _detail(selectors.school_get(user=request.user, pk=school_id))  # type: ignore[arg-type]
+def school_detail(request: AuthedRequest, school_id: Id) -> Any:
+    return _detail(selectors.school_get(user=request.user, pk=school_id))
 
 
 @router.patch("/schools/{school_id}", response=SchoolDetailOut)
-def school_update(request: HttpRequest, school_id: Id, body: SchoolPatch) -> Any:
-    school = selectors.school_get(user=request.user, pk=school_id)  # type: ignore[arg-type]
+def school_update(request: AuthedRequest, school_id: Id, body: SchoolPatch) -> Any:
+    school = selectors.school_get(user=request.user, pk=school_id)
     data = {k: v for k, v in body.dict().items() if v is not None}
-    return _detail(services.school_update(actor=request.user, school=school, data=data, request=request))  # type: ignore[arg-type]
+    return _detail(services.school_update(actor=request.user, school=school, data=data, request=request))
 
 
 @router.put("/schools/{school_id}/grades/{grade}", response=SchoolDetailOut)
-def school_grade(request: HttpRequest, school_id: int, grade: int, body: SchoolGradeIn) -> Any:
+def school_grade(request: AuthedRequest, school_id: int, grade: int, body: SchoolGradeIn) -> Any:
     """Set one grade's students and reopening dates: a school reopens grade by grade, the graduating year first."""
-    school = selectors.school_get(user=request.user, pk=school_id)  # type: ignore[arg-type]
+    school = selectors.school_get(user=request.user, pk=school_id)
     services.grade_set(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         school=school,
         grade=grade,
         data=body.dict(exclude_unset=True),
         request=request,
     )
-    return _detail(selectors.school_get(user=request.user, pk=school_id))  # type: ignore[arg-type]
+    return _detail(selectors.school_get(user=request.user, pk=school_id))
 
 
 @router.put("/schools/{school_id}/checklist/{item}", response=SchoolDetailOut)
-def school_check(request: HttpRequest, school_id: Id, item: str, body: CheckIn) -> Any:
+def school_check(request: AuthedRequest, school_id: Id, item: str, body: CheckIn) -> Any:
     """Tick or untick a readiness item; ticking needs evidence."""
-    school = selectors.school_get(user=request.user, pk=school_id)  # type: ignore[arg-type]
+    school = selectors.school_get(user=request.user, pk=school_id)
     services.check_set(
         actor=request.user,
         school=school,
@@ -273,7 +274,7 @@ def school_check(request: HttpRequest, school_id: Id, item: str, body: CheckIn) 
 
 @router.get("/disputes", response=Page[DisputeOut])
 def dispute_list(
-    request: HttpRequest,
+    request: AuthedRequest,
     area: str = "",
     kind: str = "",
     status: str = "",
@@ -282,42 +283,42 @@ def dispute_list(
     page_size: PageSize = 100,
 ) -> Any:
     """`party` is a full name, matched exactly (parties are encrypted)."""
-    qs = selectors.disputes_list(user=request.user, area=area, kind=kind, status=status, party=party)  # type: ignore[arg-type]
+    qs = selectors.disputes_list(user=request.user, area=area, kind=kind, status=status, party=party)
     return paginate(qs, page, page_size)
 
 
 @router.post("/disputes", response={201: DisputeOut})
-def dispute_create(request: HttpRequest, body: DisputeIn) -> Any:
-    return 201, services.dispute_create(actor=request.user, request=request, **body.dict())  # type: ignore[arg-type]
+def dispute_create(request: AuthedRequest, body: DisputeIn) -> Any:
+    return 201, services.dispute_create(actor=request.user, request=request, **body.dict())
 
 
 @router.get("/disputes/stats", response=list[dict[str, Any]])
-def dispute_stats(request: HttpRequest) -> Any:
+def dispute_stats(request: AuthedRequest) -> Any:
     """Per type: count, closed, amount at stake, median days to resolve."""
-    return selectors.dispute_stats(user=request.user)  # type: ignore[arg-type]
+    return selectors.dispute_stats(user=request.user)
 
 
 @router.get("/disputes/export")
 def dispute_export(
-    request: HttpRequest, area: str = "", kind: str = "", status: str = "", format: str = "csv"
+    request: AuthedRequest, area: str = "", kind: str = "", status: str = "", format: str = "csv"
 ) -> HttpResponse:
     filters = {"area": area, "kind": kind, "status": status}
-    return disputes_export(user=request.user, filters=filters, fmt=format, request=request)  # type: ignore[arg-type]
+    return disputes_export(user=request.user, filters=filters, fmt=format, request=request)
 
 
 @router.get("/disputes/{dispute_id}", response=DisputeOut)
-def dispute_detail(request: HttpRequest, dispute_id: Id) -> Any:
-    return selectors.dispute_get(user=request.user, pk=dispute_id)  # type: ignore[arg-type]
+def dispute_detail(request: AuthedRequest, dispute_id: Id) -> Any:
+    return selectors.dispute_get(user=request.user, pk=dispute_id)
 
 
 @router.post("/disputes/{dispute_id}/transition", response=DisputeOut)
-def dispute_transition(request: HttpRequest, dispute_id: Id, body: DisputeTransitionIn) -> Any:
-    dispute = selectors.dispute_get(user=request.user, pk=dispute_id)  # type: ignore[arg-type]
-    return services.dispute_transition(actor=request.user, dispute=dispute, request=request, **body.dict())  # type: ignore[arg-type]
+def dispute_transition(request: AuthedRequest, dispute_id: Id, body: DisputeTransitionIn) -> Any:
+    dispute = selectors.dispute_get(user=request.user, pk=dispute_id)
+    return services.dispute_transition(actor=request.user, dispute=dispute, request=request, **body.dict())
 
 
 @router.post("/disputes/{dispute_id}/reveal", response=dict[str, str])
-def dispute_reveal(request: HttpRequest, dispute_id: Id, body: DisputeRevealIn) -> Any:
+def dispute_reveal(request: AuthedRequest, dispute_id: Id, body: DisputeRevealIn) -> Any:
     """The parties in clear; needs the reveal permission; always audited."""
-    dispute = selectors.dispute_get(user=request.user, pk=dispute_id)  # type: ignore[arg-type]
-    return services.dispute_reveal(actor=request.user, dispute=dispute, reason=body.reason, request=request)  # type: ignore[arg-type]
+    dispute = selectors.dispute_get(user=request.user, pk=dispute_id)
+    return services.dispute_reveal(actor=request.user, dispute=dispute, reason=body.reason, request=request)

@@ -6,11 +6,11 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from apps.accounts.choices import Perm
+from apps.accounts.http import AuthedRequest
 from apps.accounts.scoping import has_perm_anywhere
 from apps.common.apitypes import (
     Count,
@@ -133,41 +133,41 @@ class ScanAlertOut(Schema):
 
 @router.get("/", response=Page[VenueOut])
 def venues(
-    request: HttpRequest, area: str = "", category: str = "", q: str = "", page: PageNumber = 1, page_size: PageSize = 50
+    request: AuthedRequest, area: str = "", category: str = "", q: str = "", page: PageNumber = 1, page_size: PageSize = 50
 ) -> dict[str, Any]:
-    qs = selectors.venues_list(user=request.user, area=area, category=category, query=q)  # type: ignore[arg-type]
+    qs = selectors.venues_list(user=request.user, area=area, category=category, query=q)
     return paginate(qs, page, page_size)
 
 
 @router.post("/", response={201: VenueOut})
-def venue_create(request: HttpRequest, body: VenueIn) -> Status:
-    return Status(201, services.venue_create(actor=request.user, data=body.dict(), request=request))  # type: ignore[arg-type]
+def venue_create(request: AuthedRequest, body: VenueIn) -> Status:
+    return Status(201, services.venue_create(actor=request.user, data=body.dict(), request=request))
 
 
 @router.get("/scans", response=Page[ScanOut])
 def scans(
-    request: HttpRequest,
+    request: AuthedRequest,
     venue: Id | None = None,
     person: Id | None = None,
     page: PageNumber = 1,
     page_size: PageSize = 50,
 ) -> dict[str, Any]:
-    qs = selectors.scans_list(user=request.user, venue_id=venue, person_id=person)  # type: ignore[arg-type]
+    qs = selectors.scans_list(user=request.user, venue_id=venue, person_id=person)
     return paginate(qs, page, page_size)
 
 
 @router.post("/scans/batch", response=BatchOut)
-def scans_batch(request: HttpRequest, body: BatchIn) -> services.IngestResult:
+def scans_batch(request: AuthedRequest, body: BatchIn) -> services.IngestResult:
     """A device's batch of scans; idempotent by client_id; bad scans are reported one by one."""
-    if not has_perm_anywhere(request.user, Perm.SCAN_UPLOAD):  # type: ignore[arg-type]
+    if not has_perm_anywhere(request.user, Perm.SCAN_UPLOAD):
         raise Forbidden("forbidden", "only checkpoint operators upload scans")
     if len(body.scans) > 5000:
         raise ValidationFailed("batch_too_large", "at most 5,000 scans per batch")
-    return services.scans_ingest(actor=request.user, scans=body.scans, device_id=body.device_id)  # type: ignore[arg-type]
+    return services.scans_ingest(actor=request.user, scans=body.scans, device_id=body.device_id)
 
 
 @router.post("/checkin", response=BatchOut)
-def citizen_checkin(request: HttpRequest, body: VenueCheckInIn) -> services.IngestResult:
+def citizen_checkin(request: AuthedRequest, body: VenueCheckInIn) -> services.IngestResult:
     """A citizen scans a venue code (场所码) to record the visit."""
     person_id = getattr(request.user, "person_id", None)
     if person_id is None:
@@ -184,27 +184,27 @@ def citizen_checkin(request: HttpRequest, body: VenueCheckInIn) -> services.Inge
         "venue": str(verdict.payload.ref),
         "scanned_at": (body.scanned_at or timezone.now()).isoformat(),
     }
-    return services.scans_ingest(actor=request.user, scans=[scan], citizen_person_id=person_id)  # type: ignore[arg-type]
+    return services.scans_ingest(actor=request.user, scans=[scan], citizen_person_id=person_id)
 
 
 @router.get("/alerts", response=Page[ScanAlertOut])
-def alerts(request: HttpRequest, status: str = "", page: PageNumber = 1, page_size: PageSize = 50) -> dict[str, Any]:
-    return paginate(selectors.alerts_list(user=request.user, status=status), page, page_size)  # type: ignore[arg-type]
+def alerts(request: AuthedRequest, status: str = "", page: PageNumber = 1, page_size: PageSize = 50) -> dict[str, Any]:
+    return paginate(selectors.alerts_list(user=request.user, status=status), page, page_size)
 
 
 @router.post("/alerts/{alert_id}/acknowledge", response=ScanAlertOut)
-def alert_ack(request: HttpRequest, alert_id: Id, close: bool = False) -> Any:
-    alert = selectors.alert_get(user=request.user, pk=alert_id)  # type: ignore[arg-type]
-    return services.alert_acknowledge(actor=request.user, alert=alert, close=close)  # type: ignore[arg-type]
+def alert_ack(request: AuthedRequest, alert_id: Id, close: bool = False) -> Any:
+    alert = selectors.alert_get(user=request.user, pk=alert_id)
+    return services.alert_acknowledge(actor=request.user, alert=alert, close=close)
 
 
 @router.get("/{venue_id}", response=VenueOut)
-def venue(request: HttpRequest, venue_id: Id) -> Venue:
-    return selectors.venue_get(user=request.user, pk=venue_id)  # type: ignore[arg-type]
+def venue(request: AuthedRequest, venue_id: Id) -> Venue:
+    return selectors.venue_get(user=request.user, pk=venue_id)
 
 
 @router.get("/{venue_id}/code", response=dict[str, str])
-def venue_code(request: HttpRequest, venue_id: Id) -> dict[str, str]:
+def venue_code(request: AuthedRequest, venue_id: Id) -> dict[str, str]:
     """The venue's signed check-in code text (for printing as a QR poster)."""
-    v = selectors.venue_get(user=request.user, pk=venue_id)  # type: ignore[arg-type]
+    v = selectors.venue_get(user=request.user, pk=venue_id)
     return {"code": services.venue_qr_text(venue=v)}
