@@ -69,9 +69,11 @@ def _raised_messages() -> dict[str, str]:
         if "migrations" in path.parts:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) in _RAISING:
-                if len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str):
-                    found.setdefault(node.args[1].value, f"{path.relative_to(root.parent)}:{node.lineno}")
+            if not isinstance(node, ast.Call) or len(node.args) < 2:
+                continue
+            name, message = getattr(node.func, "id", getattr(node.func, "attr", None)), node.args[1]
+            if name in _RAISING and isinstance(message, ast.Constant) and isinstance(message.value, str):
+                found.setdefault(message.value, f"{path.relative_to(root.parent)}:{node.lineno}")
     return found
 
 
