@@ -254,10 +254,8 @@ def test_a_confirmed_contact_is_followed_up_through_the_api(
     assert FollowUp.objects.get(contact=contact).status == "closed"
 
 
-@pytest.mark.django_db
-def test_closing_a_follow_up_before_its_end_needs_a_reason_and_shows_as_early(
-    town: dict[str, Any], epi: Any, api_of: Any
-) -> None:
+def _confirmed_follow_up(town: dict[str, Any], epi: Any, until: dt.date) -> FollowUp:
+    """A traced contact of a suspected case, confirmed, whose follow-up ends on `until`."""
     case = services.case_report(
         actor=epi,
         person=town["persons"][0],
@@ -268,7 +266,16 @@ def test_closing_a_follow_up_before_its_end_needs_a_reason_and_shows_as_early(
     contact = Contact.objects.filter(case=case, degree=1).first()
     services.contact_decide(actor=epi, contact=contact, confirm=True)
     follow = FollowUp.objects.get(contact=contact)
-    FollowUp.objects.filter(pk=follow.pk).update(until=timezone.localdate() + dt.timedelta(days=5))
+    FollowUp.objects.filter(pk=follow.pk).update(until=until)
+    follow.refresh_from_db()
+    return follow
+
+
+@pytest.mark.django_db
+def test_closing_a_follow_up_before_its_end_needs_a_reason_and_shows_as_early(
+    town: dict[str, Any], epi: Any, api_of: Any
+) -> None:
+    follow = _confirmed_follow_up(town, epi, until=timezone.localdate() + dt.timedelta(days=5))
     client = api_of(epi)
     url = f"/api/cases/followups/{follow.pk}/entries"
     refused = client.post(url, {"temperature": 36.6, "close": True}, content_type="application/json")
@@ -291,17 +298,7 @@ def test_closing_a_follow_up_before_its_end_needs_a_reason_and_shows_as_early(
 def test_a_follow_up_closed_on_or_after_its_end_needs_no_reason(
     town: dict[str, Any], epi: Any, api_of: Any
 ) -> None:
-    case = services.case_report(
-        actor=epi,
-        person=town["persons"][0],
-        status=CaseStatus.SUSPECTED,
-        onset_date=(T0 + dt.timedelta(days=3)).date(),
-    )
-    tracing.trace_case(case, now=T0 + dt.timedelta(days=6))
-    contact = Contact.objects.filter(case=case, degree=1).first()
-    services.contact_decide(actor=epi, contact=contact, confirm=True)
-    follow = FollowUp.objects.get(contact=contact)
-    FollowUp.objects.filter(pk=follow.pk).update(until=timezone.localdate())
+    follow = _confirmed_follow_up(town, epi, until=timezone.localdate())
     client = api_of(epi)
     assert (
         client.post(
