@@ -254,8 +254,8 @@ def test_a_confirmed_contact_is_followed_up_through_the_api(
     assert FollowUp.objects.get(contact=contact).status == "closed"
 
 
-def _confirmed_follow_up(town: dict[str, Any], epi: Any, until: dt.date) -> FollowUp:
-    """A traced contact of a suspected case, confirmed, whose follow-up ends on `until`."""
+def _confirmed_follow_up(town: dict[str, Any], epi: Any, until: dt.date | None = None) -> FollowUp:
+    """A traced contact of a suspected case, confirmed: its follow-up (ending on `until` when given)."""
     case = services.case_report(
         actor=epi,
         person=town["persons"][0],
@@ -266,8 +266,9 @@ def _confirmed_follow_up(town: dict[str, Any], epi: Any, until: dt.date) -> Foll
     contact = Contact.objects.filter(case=case, degree=1).first()
     services.contact_decide(actor=epi, contact=contact, confirm=True)
     follow = FollowUp.objects.get(contact=contact)
-    FollowUp.objects.filter(pk=follow.pk).update(until=until)
-    follow.refresh_from_db()
+    if until is not None:
+        FollowUp.objects.filter(pk=follow.pk).update(until=until)
+        follow.refresh_from_db()
     return follow
 
 
@@ -314,16 +315,7 @@ def test_a_follow_up_closed_on_or_after_its_end_needs_no_reason(
 def test_a_contact_under_observation_who_becomes_a_case_was_isolated_from_the_observation(
     town: dict[str, Any], epi: Any
 ) -> None:
-    case = services.case_report(
-        actor=epi,
-        person=town["persons"][0],
-        status=CaseStatus.SUSPECTED,
-        onset_date=(T0 + dt.timedelta(days=3)).date(),
-    )
-    tracing.trace_case(case, now=T0 + dt.timedelta(days=6))
-    contact = Contact.objects.filter(case=case, degree=1).first()
-    services.contact_decide(actor=epi, contact=contact, confirm=True)
-    follow = FollowUp.objects.get(contact=contact)
-    second = services.case_report(actor=epi, person=contact.person, status=CaseStatus.SUSPECTED)
+    follow = _confirmed_follow_up(town, epi)
+    second = services.case_report(actor=epi, person=follow.contact.person, status=CaseStatus.SUSPECTED)
     assert second.quarantined_at == follow.started_at
     assert second.isolated_at == follow.started_at <= second.reported_at
