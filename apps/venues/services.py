@@ -297,7 +297,7 @@ def scans_ingest(
         # Alerts and codes follow only what this batch stored: a retry whose client id is already taken (even
         # with another person or time in it) stores nothing and so raises nothing.
         kept = [{**by_client[row[7]], "scan_id": scan_id} for scan_id, row in stored]
-        flagged = [s for s in kept if s["colour"] in ("red", "yellow") or (s["temperature"] or 0) >= fever]
+        flagged = [s for s in kept if _may_alert(s["colour"], s["temperature"], fever)]
         if flagged:
             out.alerts = _raise_alerts(flagged, known, fever)
         fevers = [s["person_id"] for s in kept if (s["temperature"] or 0) >= fever]
@@ -364,8 +364,8 @@ def scans_store(
         return [(obj.pk, row) for obj, row in zip(objs, fresh, strict=True)]
     table, cols = Scan._meta.db_table, ", ".join(SCAN_COLUMNS)
     fever = fever_threshold() if fever is None else fever
-    alerting = [row for row in fresh if _alerting(row, fever)]
-    quiet = [row for row in fresh if not _alerting(row, fever)]
+    alerting = [row for row in fresh if _may_alert(row[4], row[3], fever)]
+    quiet = [row for row in fresh if not _may_alert(row[4], row[3], fever)]
     stored: list[tuple[int | None, tuple[Any, ...]]] = [(None, row) for row in quiet]
     with connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
@@ -384,9 +384,9 @@ def scans_store(
     return stored
 
 
-def _alerting(row: tuple[Any, ...], fever: Decimal) -> bool:
-    """A scan row (SCAN_COLUMNS) that may raise an alert: a red or yellow code, or a fever."""
-    return row[4] in ("red", "yellow") or (row[3] or 0) >= fever
+def _may_alert(colour: str, temperature: Decimal | None, fever: Decimal) -> bool:
+    """A scan that may raise an alert (apps.venues.alerting decides which): a red or yellow code, or a fever."""
+    return colour in ("red", "yellow") or (temperature or 0) >= fever
 
 
 def _claim_keys_postgresql(cursor: Any, table: str, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
