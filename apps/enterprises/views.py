@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.choices import Perm
 from apps.accounts.models import User
 from apps.accounts.scoping import has_perm_anywhere, has_perm_at
+from apps.common.apitypes import column_mapping
 from apps.common.errors import Forbidden, NotFound, ServiceError, ValidationFailed
 from apps.common.messages import shown
 from apps.common.views import error_page, page_number
@@ -238,7 +239,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request.FILES.get("file"):
         upload = request.FILES["file"]
         try:
-            mapping = json.loads(request.POST["mapping"]) if request.POST.get("mapping") else None
+            mapping = column_mapping(request.POST.get("mapping", ""))
             importer = (
                 services.power_import if request.POST.get("kind") == "power" else services.enterprises_import
             )
@@ -249,8 +250,6 @@ def import_page(request: HttpRequest) -> HttpResponse:
                 mapping=mapping,
                 request=request,
             )
-        except json.JSONDecodeError:
-            error = _("The column mapping must be JSON.")
         except ServiceError as exc:
             error = exc.message
     return render(

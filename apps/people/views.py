@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.choices import Perm
 from apps.accounts.scoping import has_perm_anywhere, has_perm_at
+from apps.common.apitypes import column_mapping
 from apps.common.errors import NotFound, ServiceError, ValidationFailed
 from apps.common.messages import shown
 from apps.common.views import error_page, int_param, page_number
@@ -102,14 +101,12 @@ def person_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            mapping = json.loads(form.cleaned_data["mapping"]) if form.cleaned_data["mapping"] else None
+            mapping = column_mapping(form.cleaned_data["mapping"])
             batch, queued = services.persons_import_start(
                 actor=request.user, data=upload.read(), filename=upload.name, mapping=mapping, request=request  # type: ignore[arg-type]
             )
             if queued:  # a big file: follow the background job on its own page
                 return redirect("people:import-job", pk=batch.pk)
-        except json.JSONDecodeError:
-            error = shown("mapping must be a JSON object")
         except ServiceError as exc:
             error = shown(exc.message)
     return render(request, "people/import.html", {"form": form, "batch": batch, "error": error})

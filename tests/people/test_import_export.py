@@ -123,3 +123,19 @@ def test_an_exported_file_is_rejected_on_import_because_it_is_masked(officer_a, 
     report = _upload(api_of(officer_a), exported).json()
     assert report["created_rows"] == 0
     assert Person.objects.count() == 1
+
+
+@pytest.mark.parametrize("mapping", ["not json", "[1]", '{"name": 3}'])
+def test_the_import_pages_refuse_a_mapping_that_is_not_an_object_of_column_names(
+    officer_a, make_user, client_of, mixed_csv, mapping
+):
+    """The pages read `mapping` through the API's own check (apps.common.apitypes.column_mapping)."""
+    page = client_of(officer_a).post(
+        "/persons/import/", {"file": SimpleUploadedFile("list.csv", mixed_csv), "mapping": mapping}
+    )
+    assert page.status_code == 200 and "列对应关系必须是以列名为值的 JSON 对象" in page.content.decode()
+    econ = make_user("economic_officer", "990101", username="econ_map")
+    firms = client_of(econ).post(
+        "/enterprises/import/", {"file": SimpleUploadedFile("firms.csv", b"name\nA\n"), "mapping": mapping}
+    )
+    assert firms.status_code == 200 and "mapping must be a JSON object of column names" in firms.content.decode()
