@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.common.middleware.SecurityHeadersMiddleware",  # CSP, Permissions-Policy, no-store (see its docstring)
+    "apps.common.middleware.DatabaseRefusalMiddleware",  # a value the database refuses is a 400/409 page
 ]
 
 ROOT_URLCONF = "tongchou.urls"
@@ -167,6 +168,7 @@ TONGCHOU_SCHEDULE: dict[str, tuple[str, str]] = {
     "risk_daily": ("apps.cases.tasks.recompute_clusters_and_risk", "daily 00:10"),
     "projects_colours": ("apps.projects.tasks.refresh_project_colours", "daily 00:15"),
     "scans_purge": ("apps.venues.tasks.purge_old_scans", "daily 03:00"),
+    "login_throttles_purge": ("apps.accounts.tasks.purge_login_throttles", "daily 03:20"),
     "scan_partitions": ("apps.venues.tasks.ensure_scan_partitions", "daily 02:30"),
     "hotline_escalation": ("apps.enterprises.tasks.escalate_overdue_tickets", "every 5m"),
     # A commitment counts from its planned date: put the due ones into effect soon after local midnight.

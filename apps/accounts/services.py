@@ -58,6 +58,18 @@ def login_attempt(*, username: str, password: str, request: HttpRequest | None =
     return LoginResult(user, "ok")
 
 
+def login_throttles_purge(*, now: dt.datetime | None = None, quiet: dt.timedelta = dt.timedelta(days=1)) -> int:
+    """Daily: forget the failure counts of (username, address) pairs quiet for `quiet` and not locked now.
+
+    Without it the table keeps a row for every mistyped name from every address forever, and a user's
+    occasional wrong password from months apart would still add up to a lock-out.
+    """
+    now = now or timezone.now()
+    stale = LoginThrottle.objects.filter(last_failure_at__lt=now - quiet).exclude(locked_until__gt=now)
+    deleted, _ = stale.delete()
+    return deleted
+
+
 def _login_failed(
     *, key: str, user: User | None, username: str, now: dt.datetime, request: HttpRequest | None
 ) -> LoginResult:

@@ -9,10 +9,17 @@ JavaScript (`el.style.width = …` is allowed) or through data-* attributes hand
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import DataError, IntegrityError
 from django.http import HttpRequest, HttpResponse
+
+from apps.common.errors import Conflict, ServiceError
+from apps.common.views import error_page
+
+log = logging.getLogger(__name__)
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -74,3 +81,34 @@ class SecurityHeadersMiddleware:
         if _personal(request, response) and (download or "Cache-Control" not in response):
             response["Cache-Control"] = "no-store, private"
         return response
+
+
+class DatabaseRefusalMiddleware:
+    """A last guard for pages, as the API has its own: a value the database refuses is the user's mistake.
+
+    Page forms hand their text to the services, which check what they know; a value that still reaches the
+    database too long or out of range (PostgreSQL refuses it, SQLite stores it) or against a unique or check rule
+    is answered as a 400 or 409 page naming the problem, not as a server error. The view's transaction has stored
+    nothing by then (a service's `atomic` block, or the request's, has rolled back).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        if request.path.startswith("/api/"):
+            return None  # the API answers these itself (tongchou/api.py)
+        if isinstance(exc, (DataError, OverflowError)):
+            log.warning("value out of range reached the database from a page: %s", exc)
+            return error_page(
+                request, ServiceError("out_of_range", "a value is too large, too long or out of range")
+            )
+        if isinstance(exc, IntegrityError):
+            log.warning("a database rule refused a write from a page: %s", exc)
+            return error_page(
+                request, Conflict("conflict", "the change conflicts with stored data or a rule")
+            )
+        return None

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from apps.accounts.models import ApiToken, AuditLog, User
 from tests.factories import TEST_PASSWORD
@@ -150,3 +153,32 @@ def test_revoked_and_unknown_tokens_are_refused(officer_a, api_of):
     assert response.status_code == 401
     assert set(response.json()) >= {"code", "message"}
     assert Client(headers={"Authorization": "Bearer tc_made_up"}).get("/api/auth/me").status_code == 401
+
+
+def test_the_daily_purge_forgets_quiet_failures_and_keeps_recent_ones_and_live_locks(officer_a, settings):
+    """Wrong guesses from long ago do not add up to a lock-out months later, and a live lock survives the purge."""
+    from apps.accounts.models import LoginThrottle
+    from apps.accounts.tasks import purge_login_throttles
+
+    def fail(address: str, times: int) -> None:
+        for _ in range(times):
+            Client(REMOTE_ADDR=address).post("/accounts/login/", {"username": "officer_a", "password": "wrong"})
+
+    fail("192.0.2.1", settings.LOCKOUT_THRESHOLD - 1)  # quiet for two days: forgotten
+    fail("192.0.2.2", settings.LOCKOUT_THRESHOLD)  # locked, its lock moved past the purge: kept
+    fail("192.0.2.3", 1)  # an hour ago: kept
+    now = timezone.now()
+    key = {a: LoginThrottle.key_for("officer_a", a) for a in ("192.0.2.1", "192.0.2.2", "192.0.2.3")}
+    LoginThrottle.objects.filter(key__in=[key["192.0.2.1"], key["192.0.2.2"]]).update(
+        last_failure_at=now - dt.timedelta(days=2)
+    )
+    LoginThrottle.objects.filter(key=key["192.0.2.2"]).update(locked_until=now + dt.timedelta(minutes=5))
+    LoginThrottle.objects.filter(key=key["192.0.2.3"]).update(last_failure_at=now - dt.timedelta(hours=1))
+
+    assert purge_login_throttles.enqueue().return_value == 1  # the immediate backend in tests
+    assert set(LoginThrottle.objects.values_list("key", flat=True)) == {key["192.0.2.2"], key["192.0.2.3"]}
+    # The quiet address starts again from zero: one more wrong guess does not lock it.
+    fail("192.0.2.1", 1)
+    assert Client(REMOTE_ADDR="192.0.2.1").post(
+        "/accounts/login/", {"username": "officer_a", "password": TEST_PASSWORD}
+    ).status_code == 302

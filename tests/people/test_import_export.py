@@ -138,4 +138,5 @@ def test_the_import_pages_refuse_a_mapping_that_is_not_an_object_of_column_names
     firms = client_of(econ).post(
         "/enterprises/import/", {"file": SimpleUploadedFile("firms.csv", b"name\nA\n"), "mapping": mapping}
     )
-    assert firms.status_code == 200 and "mapping must be a JSON object of column names" in firms.content.decode()
+    # Both pages show the message in the user's language (the API keeps it in English).
+    assert firms.status_code == 200 and "列对应关系必须是以列名为值的 JSON 对象" in firms.content.decode()
