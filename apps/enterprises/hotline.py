@@ -16,6 +16,7 @@ from apps.accounts.choices import AuditAction, Perm
 from apps.accounts.models import User
 from apps.accounts.scoping import has_perm_at
 from apps.common.errors import Conflict, Forbidden, ValidationFailed
+from apps.common.idempotency import payload_digest, replay_or_conflict
 from apps.enterprises.choices import TICKET_TRANSITIONS, TicketEventKind, TicketStatus
 from apps.enterprises.models import Enterprise, EnterpriseMember, Ticket, TicketCategory, TicketEvent
 from apps.enterprises.services import enterprise_of
@@ -69,11 +70,15 @@ def ticket_open(
     ):
         raise Forbidden("outside_jurisdiction", "you may not raise tickets for this enterprise")
     client_id = str(data.get("client_id") or "").strip() or None
+    digest = payload_digest({k: v for k, v in data.items() if k != "client_id"})
     if client_id:
-        earlier = Ticket.objects.filter(client_id=client_id).first()
+        # The key is the submitter's own (as a commitment's is): another user's ticket with the same key never
+        # answers for this one, and a retry must carry the same content (a reused key with new content is 409).
+        earlier = Ticket.objects.filter(opened_by=actor, client_id=client_id).first()
         if earlier is not None:
             if earlier.enterprise_id != enterprise.pk:
                 raise Conflict("client_id_taken", "this client id belongs to another ticket")
+            replay_or_conflict(earlier.payload_digest, digest)
             return earlier
     errors = []
     category = (
@@ -103,6 +108,7 @@ def ticket_open(
         opened_at=opened,
         due_at=ticket_deadline(category, opened),
         client_id=client_id,
+        payload_digest=digest if client_id else "",
     )
     TicketEvent.objects.create(ticket=ticket, at=opened, kind=TicketEventKind.OPENED, actor=actor)
     audit_record(actor=actor, action=AuditAction.CREATE, obj=ticket, request=request)

@@ -439,7 +439,9 @@ class Ticket(models.Model):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     satisfaction = models.PositiveSmallIntegerField(_("satisfaction"), null=True, blank=True)
     rating_comment = models.CharField(_("comment"), max_length=300, blank=True)
-    client_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # The submitter's own idempotency key (a phone retrying); the digest tells a retry from a reused key (409).
+    client_id = models.CharField(max_length=64, null=True, blank=True)
+    payload_digest = models.CharField(max_length=64, blank=True, default="")
 
     objects = TicketQuerySet.as_manager()
 
@@ -454,7 +456,8 @@ class Ticket(models.Model):
             models.CheckConstraint(
                 condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1, satisfaction__lte=5),
                 name="ticket_satisfaction_1_5",
-            )
+            ),
+            models.UniqueConstraint(fields=["opened_by", "client_id"], name="unique_ticket_per_submitter"),
         ]
 
     def __str__(self) -> str:

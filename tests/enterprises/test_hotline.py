@@ -169,3 +169,29 @@ def test_the_dashboard_sql_summary_equals_core_sla_report(ent_user, econ_a, cate
         assert (got.mean_satisfaction is None) == (want.mean_satisfaction is None)
         if want.mean_satisfaction is not None:
             assert got.mean_satisfaction == pytest.approx(want.mean_satisfaction)
+
+
+def _open_keyed(user, key, title="发票"):
+    data = {"category": "tax", "title": title, "description": "无法开票", "client_id": key}
+    return hotline.ticket_open(actor=user, data=data, now=MONDAY_10)
+
+
+def test_a_retried_ticket_is_stored_once_and_a_reused_key_with_new_content_is_refused(ent_user, categories):
+    first = _open_keyed(ent_user, "phone-1")
+    assert _open_keyed(ent_user, "phone-1").pk == first.pk  # the phone retried after a dropped answer
+    with pytest.raises(Conflict) as refused:
+        _open_keyed(ent_user, "phone-1", title="另一个问题")
+    assert refused.value.code == "idempotency_conflict"
+    assert Ticket.objects.filter(client_id="phone-1").count() == 1
+
+
+def test_a_client_id_belongs_to_its_submitter(ent_user, ent_a, econ_a, make_user, categories):
+    """A colleague whose phone happens to use the same key gets a ticket of their own, not the first one."""
+    from apps.enterprises import services
+
+    colleague = make_user("enterprise_user", ent_a.area.code[:6], username="ent_user_a2")
+    services.enterprise_member_link(actor=econ_a, enterprise=ent_a, user=colleague)
+    mine = _open_keyed(ent_user, "same-key")
+    theirs = _open_keyed(colleague, "same-key", title="另一个问题")
+    assert theirs.pk != mine.pk and theirs.opened_by == colleague and theirs.title == "另一个问题"
+    assert Ticket.objects.filter(client_id="same-key").count() == 2
