@@ -18,6 +18,7 @@ NAVIGATION: list[tuple[str, Any, str | None]] = [
     ("people:list", _("Persons"), Perm.PERSON_VIEW),
     ("people:import", _("Import"), Perm.PERSON_IMPORT),
     ("people:merge", _("Duplicates"), Perm.PERSON_MERGE),
+    ("people:referrals", _("Referrals"), Perm.PERSON_CHANGE),
     ("projects:list", _("Projects"), Perm.PROJECT_VIEW),
     ("indicators:overview", _("Indicators"), Perm.INDICATOR_VIEW),
     ("prices:overview", _("Prices"), Perm.PRICE_VIEW),

@@ -211,6 +211,13 @@ SERVICE_MESSAGES: tuple[str, ...] = (
     gettext_noop("this idempotency key was already used with a different payload"),
     gettext_noop("this person is already registered in another jurisdiction; that district has been notified"),
     gettext_noop("you may not override codes"),
+    # Referrals of registrations attempted elsewhere (apps.people).
+    gettext_noop("you may not decide referrals of this area"),
+    gettext_noop("this referral has been decided"),
+    gettext_noop("moved, mistake, fraud or other"),
+    gettext_noop("at most 500 characters"),
+    gettext_noop("the decision has errors"),
+    gettext_noop("no such referral in your jurisdiction"),
 )
 
 # The fields a service names in an error's details, as a form would label them.

@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 
 from apps.accounts.choices import Perm
 from apps.accounts.http import AuthedRequest
-from apps.common.apitypes import Id, InSchema, PageNumber, PageSize, column_mapping
+from apps.common.apitypes import Id, InSchema, NoteText, PageNumber, PageSize, column_mapping
 from apps.common.errors import NotFound
 from apps.common.pagination import Page, paginate
 from apps.people import selectors, services
@@ -121,6 +121,20 @@ class DuplicateReferralOut(Schema):
     def resolve_referred_by(obj: Any) -> str | None:
         return obj.referred_by.username if obj.referred_by else None
 
+    decision: str
+    decision_note: str
+    decided_by: str | None
+    decided_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_decided_by(obj: Any) -> str | None:
+        return obj.decided_by.username if obj.decided_by else None
+
+
+class ReferralDecisionIn(InSchema):
+    decision: str  # moved, mistake, fraud or other
+    note: NoteText = ""
+
 
 class PersonImportJobOut(Schema):
     """A person import, queued, running or finished: how far it got and, once done, the full report."""
@@ -157,9 +171,21 @@ def person_list(request: AuthedRequest, q: str = "", area: str = "", page: PageN
 
 
 @router.get("/referrals", response=Page[DuplicateReferralOut])
-def referral_list(request: AuthedRequest, page: int = 1, page_size: int = 50) -> Any:
-    """Registrations attempted elsewhere of persons of your jurisdiction (the other side learnt no id)."""
-    return paginate(selectors.referrals_list(user=request.user), page, page_size)
+def referral_list(
+    request: AuthedRequest, open_only: bool = False, page: PageNumber = 1, page_size: PageSize = 50
+) -> Any:
+    """Registrations attempted elsewhere of persons of your jurisdiction (the other side learnt no id);
+    `open_only` leaves out those your district has decided."""
+    return paginate(selectors.referrals_list(user=request.user, open_only=open_only), page, page_size)
+
+
+@router.post("/referrals/{referral_id}/decision", response=DuplicateReferralOut)
+def referral_decide(request: AuthedRequest, referral_id: Id, body: ReferralDecisionIn) -> Any:
+    """Record what the attempted registration was: `moved`, `mistake`, `fraud` or `other` (with a note)."""
+    referral = selectors.referral_get(user=request.user, pk=referral_id)
+    return services.referral_decide(
+        actor=request.user, referral=referral, decision=body.decision, note=body.note, request=request
+    )
 
 
 @router.post("", response={201: PersonOut})

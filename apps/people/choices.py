@@ -53,3 +53,12 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", pgettext_lazy("import status", "Running")
     DONE = "done", pgettext_lazy("import status", "Done")
     FAILED = "failed", pgettext_lazy("import status", "Failed")
+
+
+class ReferralDecision(models.TextChoices):
+    """What the owning district found when it looked into a registration attempted elsewhere."""
+
+    MOVED = "moved", pgettext_lazy("referral decision", "Moved to the other district")
+    MISTAKE = "mistake", pgettext_lazy("referral decision", "A mistake of the other side")
+    FRAUD = "fraud", pgettext_lazy("referral decision", "A false identity: reported")
+    OTHER = "other", pgettext_lazy("referral decision", "Other (see the note)")

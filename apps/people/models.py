@@ -8,7 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 from apps.accounts.scoping import area_q
-from apps.people.choices import DocType, ImportStatus, MergeReason, MergeStatus, ReferralSource, Relation, Sex
+from apps.people.choices import (
+    DocType,
+    ImportStatus,
+    MergeReason,
+    MergeStatus,
+    ReferralDecision,
+    ReferralSource,
+    Relation,
+    Sex,
+)
 
 
 class Household(models.Model):
@@ -140,6 +149,11 @@ class DuplicateReferral(models.Model):
     source = models.CharField(max_length=8, choices=ReferralSource.choices)
     batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # The owning district's decision; open while `decided_at` is empty.
+    decision = models.CharField(_("decision"), max_length=8, choices=ReferralDecision.choices, blank=True)
+    decision_note = models.CharField(_("note"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

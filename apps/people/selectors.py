@@ -86,11 +86,19 @@ def import_batches(*, user: User) -> QuerySet[ImportBatch]:
     return ImportBatch.objects.filter(uploaded_by=user)
 
 
-def referrals_list(*, user: User) -> QuerySet[DuplicateReferral]:
+def referrals_list(*, user: User, open_only: bool = False) -> QuerySet[DuplicateReferral]:
     """Duplicate registrations referred to the user's jurisdiction (by the person's residence when referred)."""
-    return DuplicateReferral.objects.filter(area_q(user, Perm.PERSON_VIEW)).select_related(
-        "referred_by"
+    rows = DuplicateReferral.objects.filter(area_q(user, Perm.PERSON_VIEW)).select_related(
+        "referred_by", "decided_by"
     )
+    return rows.filter(decided_at__isnull=True) if open_only else rows
+
+
+def referral_get(*, user: User, pk: int) -> DuplicateReferral:
+    referral = referrals_list(user=user).filter(pk=pk).first()
+    if referral is None:
+        raise NotFound("referral_not_found", "no such referral in your jurisdiction")
+    return referral
 
 
 def person_import_get(*, user: User, pk: int) -> ImportBatch:

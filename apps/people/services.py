@@ -26,7 +26,7 @@ from apps.common.bulk import insert_ignoring_conflicts
 from apps.common.errors import Conflict, Forbidden, ServiceError, ValidationFailed
 from apps.geo.selectors import all_area_codes
 from apps.people import pii, prepare
-from apps.people.choices import ImportStatus, MergeReason, MergeStatus, ReferralSource
+from apps.people.choices import ImportStatus, MergeReason, MergeStatus, ReferralDecision, ReferralSource
 from apps.people.models import DuplicateReferral, Household, ImportBatch, MergeCandidate, Person
 from core import tabular
 from core.masking import mask_id_number, mask_name, mask_phone
@@ -585,3 +585,36 @@ def merge_candidate_dismiss(*, actor: User, candidate: MergeCandidate, request: 
     candidate.save()
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=candidate, fields=["status"],
                  after={"status": MergeStatus.DISMISSED}, request=request)
+
+
+@transaction.atomic
+def referral_decide(
+    *, actor: User, referral: DuplicateReferral, decision: str, note: str = "", request: HttpRequest | None = None
+) -> DuplicateReferral:
+    """The owning district records what a registration attempted elsewhere was (moved, a mistake, a fraud).
+
+    Once only: a decided referral is a 409. "Other" needs a note saying what. Moving the person's residence is done
+    on the person's own page (an audited change of the record), not here.
+    """
+    if not has_perm_at(actor, Perm.PERSON_CHANGE, referral.area_id):
+        raise Forbidden("outside_jurisdiction", "you may not decide referrals of this area")
+    locked = DuplicateReferral.objects.select_for_update().get(pk=referral.pk)
+    if locked.decided_at is not None:
+        raise Conflict("already_decided", "this referral has been decided")
+    note = note.strip()
+    errors = []
+    if decision not in ReferralDecision.values:
+        errors.append({"field": "decision", "code": "invalid_choice", "message": "moved, mistake, fraud or other"})
+    if decision == ReferralDecision.OTHER and len(note) < 5:
+        errors.append({"field": "note", "code": "required", "message": "give a reason (at least 5 characters)"})
+    if len(note) > 500:
+        errors.append({"field": "note", "code": "too_long", "message": "at most 500 characters"})
+    if errors:
+        raise ValidationFailed("invalid_decision", "the decision has errors", errors)
+    locked.decision, locked.decision_note = decision, note
+    locked.decided_by, locked.decided_at = actor, timezone.now()
+    locked.save(update_fields=["decision", "decision_note", "decided_by", "decided_at"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, fields=["decision"],
+                 after={"decision": decision}, reason=note, request=request)
+    referral.__dict__.update(locked.__dict__)
+    return locked

@@ -14,7 +14,7 @@ from apps.common.errors import NotFound, ServiceError, ValidationFailed
 from apps.common.messages import shown
 from apps.common.views import error_page, int_param, page_number
 from apps.people import selectors, services
-from apps.people.choices import ReferralSource
+from apps.people.choices import ReferralDecision, ReferralSource
 from apps.people.exports import persons_export
 from apps.people.forms import ImportForm, PersonForm
 from apps.people.history import person_history
@@ -180,4 +180,45 @@ def merge_candidates(request: HttpRequest) -> HttpResponse:
         request,
         "people/merge.html",
         {"candidates": rows[:MERGE_PAGE_SIZE], "page": page, "has_next": len(rows) > MERGE_PAGE_SIZE},
+    )
+
+
+REFERRAL_PAGE_SIZE = 50
+
+
+@login_required
+def referral_list(request: HttpRequest) -> HttpResponse:
+    """Registrations of our residents attempted in another district: open ones first, each decided once."""
+    user = request.user
+    if request.method == "POST":
+        try:
+            pk = request.POST.get("referral", "")
+            referral = selectors.referral_get(user=user, pk=int(pk) if pk.isdigit() else 0)  # type: ignore[arg-type]
+            services.referral_decide(
+                actor=user,  # type: ignore[arg-type]
+                referral=referral,
+                decision=request.POST.get("decision", ""),
+                note=request.POST.get("note", ""),
+                request=request,
+            )
+        except ServiceError as exc:
+            return error_page(request, exc)
+        return redirect("people:referrals")
+    show_all = request.GET.get("all") == "1"
+    page = page_number(request)
+    rows = list(
+        selectors.referrals_list(user=user, open_only=not show_all)  # type: ignore[arg-type]
+        .select_related("person", "claimed_area")
+        .order_by("decided_at", "-created_at", "-id")[(page - 1) * REFERRAL_PAGE_SIZE : page * REFERRAL_PAGE_SIZE + 1]
+    )
+    return render(
+        request,
+        "people/referrals.html",
+        {
+            "referrals": rows[:REFERRAL_PAGE_SIZE],
+            "has_next": len(rows) > REFERRAL_PAGE_SIZE,
+            "page": page,
+            "show_all": show_all,
+            "decisions": ReferralDecision.choices,
+        },
     )
