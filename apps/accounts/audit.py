@@ -9,6 +9,14 @@ from django.http import HttpRequest
 from apps.accounts.choices import AuditAction
 from apps.accounts.models import AuditLog, User
 
+# The longest reason kept: callers pass the user's own words (a note, a justification), which the pages and the API
+# cap at 5,000 characters; a longer one is cut here with a mark, so the log never grows by what a client sends.
+AUDIT_REASON_MAX = 5_000
+
+
+def _capped(reason: str) -> str:
+    return reason if len(reason) <= AUDIT_REASON_MAX else reason[: AUDIT_REASON_MAX - 1] + "…"
+
 
 def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
@@ -48,7 +56,7 @@ def audit_record(
         fields=fields or [],
         before=before,
         after=after,
-        reason=reason,
+        reason=_capped(reason),
         ip=client_ip(request),
     )
 

@@ -182,3 +182,14 @@ def test_the_daily_purge_forgets_quiet_failures_and_keeps_recent_ones_and_live_l
     assert Client(REMOTE_ADDR="192.0.2.1").post(
         "/accounts/login/", {"username": "officer_a", "password": TEST_PASSWORD}
     ).status_code == 302
+
+
+def test_an_audit_reason_is_kept_whole_up_to_its_cap_and_cut_with_a_mark_beyond(officer_a):
+    from apps.accounts.audit import AUDIT_REASON_MAX, audit_record
+
+    whole = audit_record(actor=officer_a, action="update", obj=officer_a, reason="因" * AUDIT_REASON_MAX)
+    cut = audit_record(actor=officer_a, action="update", obj=officer_a, reason="因" * (AUDIT_REASON_MAX * 40))
+    whole.refresh_from_db()
+    cut.refresh_from_db()
+    assert whole.reason == "因" * AUDIT_REASON_MAX
+    assert len(cut.reason) == AUDIT_REASON_MAX and cut.reason.endswith("因…")
