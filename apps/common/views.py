@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -23,5 +25,15 @@ def int_param(request: HttpRequest, name: str, default: int, low: int, high: int
 
 
 def page_number(request: HttpRequest) -> int:
-    """`?page=`, 1-based; 1 when missing or malformed."""
-    return int_param(request, "page", 1, 1)
+    """`?page=`, 1-based; 1 when missing or malformed, at most a million (an offset the database can take)."""
+    return int_param(request, "page", 1, 1, 1_000_000)
+
+
+def one_page(request: HttpRequest, rows: Any, size: int) -> tuple[list[Any], dict[str, Any]]:
+    """The `?page=` page of a query (or list) of rows, and the pager's context: `page` and `has_next`.
+
+    It reads one row more than the page holds to know whether a next page exists, so no COUNT(*) runs.
+    """
+    page = page_number(request)
+    got = list(rows[(page - 1) * size : page * size + 1])
+    return got[:size], {"page": page, "has_next": len(got) > size}

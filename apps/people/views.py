@@ -12,7 +12,7 @@ from apps.accounts.scoping import has_perm_anywhere, has_perm_at
 from apps.common.apitypes import column_mapping
 from apps.common.errors import NotFound, ServiceError, ValidationFailed
 from apps.common.messages import shown
-from apps.common.views import error_page, int_param, page_number
+from apps.common.views import error_page, int_param, one_page
 from apps.people import selectors, services
 from apps.people.choices import ReferralDecision, ReferralSource
 from apps.people.exports import persons_export
@@ -169,18 +169,14 @@ def merge_candidates(request: HttpRequest) -> HttpResponse:
         return redirect("people:merge")
     # The list shows each record's masked name and document only: no encrypted columns, no areas.
     # A page of pairs, newest first: each is a decision to take, so a short page reads (and renders) fast.
-    page = page_number(request)
-    rows = list(
+    candidates = (
         selectors.merge_candidates_open(user=request.user)  # type: ignore[arg-type]
         .select_related(None)
         .select_related("person_a", "person_b")
-        .only(*_MERGE_LIST_FIELDS)[(page - 1) * MERGE_PAGE_SIZE : page * MERGE_PAGE_SIZE + 1]
+        .only(*_MERGE_LIST_FIELDS)
     )
-    return render(
-        request,
-        "people/merge.html",
-        {"candidates": rows[:MERGE_PAGE_SIZE], "page": page, "has_next": len(rows) > MERGE_PAGE_SIZE},
-    )
+    rows, pager = one_page(request, candidates, MERGE_PAGE_SIZE)
+    return render(request, "people/merge.html", {"candidates": rows, **pager})
 
 
 REFERRAL_PAGE_SIZE = 50
@@ -205,20 +201,14 @@ def referral_list(request: HttpRequest) -> HttpResponse:
             return error_page(request, exc)
         return redirect("people:referrals")
     show_all = request.GET.get("all") == "1"
-    page = page_number(request)
-    rows = list(
+    referrals = (
         selectors.referrals_list(user=user, open_only=not show_all)  # type: ignore[arg-type]
         .select_related("person", "claimed_area")
-        .order_by("decided_at", "-created_at", "-id")[(page - 1) * REFERRAL_PAGE_SIZE : page * REFERRAL_PAGE_SIZE + 1]
+        .order_by("decided_at", "-created_at", "-id")
     )
+    rows, pager = one_page(request, referrals, REFERRAL_PAGE_SIZE)
     return render(
         request,
         "people/referrals.html",
-        {
-            "referrals": rows[:REFERRAL_PAGE_SIZE],
-            "has_next": len(rows) > REFERRAL_PAGE_SIZE,
-            "page": page,
-            "show_all": show_all,
-            "decisions": ReferralDecision.choices,
-        },
+        {"referrals": rows, **pager, "show_all": show_all, "decisions": ReferralDecision.choices},
     )

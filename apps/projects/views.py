@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.choices import Perm
 from apps.accounts.scoping import grant_prefixes, has_perm_anywhere, has_perm_at
 from apps.common.errors import NotFound, ServiceError, ValidationFailed
-from apps.common.views import error_page
+from apps.common.views import error_page, one_page
 from apps.projects import selectors, services
 from apps.projects.choices import Colour, Stage
 from apps.projects.exports import projects_export
@@ -32,17 +32,12 @@ def project_list(request: HttpRequest) -> HttpResponse:
         return render(request, "403.html", status=403)
     services.project_colours_refresh_stale()
     filters = _filters(request)
-    try:
-        page = max(int(request.GET.get("page", "1")), 1)
-    except ValueError:
-        page = 1
     qs = selectors.projects_list(user=request.user, **filters)  # type: ignore[arg-type]
-    rows = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    rows, pager = one_page(request, qs, PAGE_SIZE)
     context = {
-        "projects": rows[:PAGE_SIZE],
+        "projects": rows,
         "filters": filters,
-        "page": page,
-        "has_next": len(rows) > PAGE_SIZE,
+        **pager,
         "counts": selectors.project_colour_counts(user=request.user, area=filters["area"]),  # type: ignore[arg-type]
         "stages": Stage.choices,
         "colours": Colour.choices,

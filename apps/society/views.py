@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.choices import Perm
 from apps.accounts.scoping import has_perm_anywhere, has_perm_at
 from apps.common.errors import ServiceError, ValidationFailed
-from apps.common.views import error_page, page_number
+from apps.common.views import error_page, one_page
 from apps.society import selectors, services
 from apps.society.choices import DISPUTE_TRANSITIONS, DisputeKind, DisputeStatus, SchoolLevel
 from apps.society.exports import disputes_export, schools_export
@@ -34,17 +34,13 @@ def school_list(request: HttpRequest) -> HttpResponse:
     if not has_perm_anywhere(request.user, Perm.SCHOOL_VIEW):  # type: ignore[arg-type]
         return render(request, "403.html", status=403)
     filters = {k: request.GET.get(k, "").strip() for k in ("area", "level", "readiness", "query")}
-    page = page_number(request)
-    rows = list(
-        selectors.schools_list(user=request.user, **filters)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1]
-    )  # type: ignore[arg-type]
+    rows, pager = one_page(request, selectors.schools_list(user=request.user, **filters), PAGE_SIZE)  # type: ignore[arg-type]
     return render(
         request,
         "society/schools.html",
         {
-            "schools": rows[:PAGE_SIZE],
-            "has_next": len(rows) > PAGE_SIZE,
-            "page": page,
+            "schools": rows,
+            **pager,
             "filters": filters,
             "total": selectors.active_item_count(),
             "levels": SchoolLevel.choices,
@@ -121,17 +117,13 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
     if not has_perm_anywhere(request.user, Perm.DISPUTE_VIEW):  # type: ignore[arg-type]
         return render(request, "403.html", status=403)
     filters = {k: request.GET.get(k, "").strip() for k in ("area", "kind", "status", "party")}
-    page = page_number(request)
-    rows = list(
-        selectors.disputes_list(user=request.user, **filters)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1]
-    )  # type: ignore[arg-type]
+    rows, pager = one_page(request, selectors.disputes_list(user=request.user, **filters), PAGE_SIZE)  # type: ignore[arg-type]
     return render(
         request,
         "society/disputes.html",
         {
-            "disputes": rows[:PAGE_SIZE],
-            "has_next": len(rows) > PAGE_SIZE,
-            "page": page,
+            "disputes": rows,
+            **pager,
             "filters": filters,
             "kinds": DisputeKind.choices,
             "statuses": DisputeStatus.choices,
