@@ -17,7 +17,7 @@ from apps.cases.choices import CaseClass, CaseStatus, ContactStatus, Origin
 from apps.cases.models import Contact, LabBatch
 from apps.cases.tracing import trace_case
 from apps.common.errors import Forbidden, NotFound, ServiceError
-from apps.common.views import error_page, page_number
+from apps.common.views import error_page, one_page, page_number
 
 PAGE_SIZE = 50
 
@@ -188,20 +188,17 @@ def case_trace(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", ContactStatus.SUGGESTED)
     case = request.GET.get("case", "")
-    page = page_number(request)
     qs = selectors.contact_suggestions(
         user=request.user, status=status, case=int(case) if case.isdigit() else None
     )  # type: ignore[arg-type]
-    rows = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
-    contacts = rows[:PAGE_SIZE]
+    contacts, pager = one_page(request, qs, PAGE_SIZE)
     venue_ids = {int(e["venue_id"]) for c in contacts for e in c.evidence[:3] if "venue_id" in e}
     return render(
         request,
         "cases/contacts.html",
         {
             "contacts": contacts,
-            "has_next": len(rows) > PAGE_SIZE,
-            "page": page,
+            **pager,
             "status": status,
             "case_filter": case,
             "statuses": ContactStatus.choices,
@@ -248,18 +245,15 @@ def contact_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def cluster_list(request: HttpRequest) -> HttpResponse:
     area = request.GET.get("area", "").strip()
-    page = page_number(request)
     qs = selectors.clusters_list(user=request.user, area=area)  # type: ignore[arg-type]
-    rows = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
-    clusters = rows[:PAGE_SIZE]
+    clusters, pager = one_page(request, qs, PAGE_SIZE)
     venue_ids = {v for c in clusters for v in c.venue_ids[:5]}
     return render(
         request,
         "cases/clusters.html",
         {
             "clusters": clusters,
-            "has_next": len(rows) > PAGE_SIZE,
-            "page": page,
+            **pager,
             "area": area,
             "venues": selectors.venue_names(venue_ids),
         },
