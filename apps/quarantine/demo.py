@@ -140,6 +140,7 @@ def run(ctx: DemoContext) -> dict[str, Any]:
         ] += 1
         _checkins(stay, today, skip=rng.random() < 0.15)
     counts.update(counts_traced)
+    counts["requests"] = _requests_and_alerts()
     now = timezone.now()
     counts["missed_alerts"] = daily.missed_checkins_sweep(now=now)
     return counts
@@ -218,6 +219,33 @@ def _orders_from_the_outbreak(rng: Any, today: dt.date) -> dict[str, int]:
             except ServiceError:
                 continue
     return {"contacts_confirmed": confirmed, "neighbour_orders": neighbours}
+
+
+def _requests_and_alerts() -> int:
+    """A few requests in district A (one late and escalated) and a fever alert, for the manager's inbox."""
+    from apps.quarantine.choices import AlertKind, RequestKind
+
+    stays = list(
+        Stay.objects.filter(status=StayStatus.ACTIVE, area__code__startswith="990101").order_by("pk")[:3]
+    )
+    texts = [
+        (RequestKind.MEALS, "需要清真餐"),
+        (RequestKind.MEDICINE, "需要降压药"),
+        (RequestKind.PSYCHOLOGICAL, "失眠，想找人聊聊"),
+    ]
+    for n, (stay, (kind, text)) in enumerate(zip(stays, texts, strict=False)):
+        daily.request_open(
+            actor=None,
+            stay=stay,
+            kind=kind,
+            text=text,
+            by_person=True,
+            now=timezone.now() - dt.timedelta(hours=5 * n),
+        )
+    if stays:
+        daily._raise(stays[0], AlertKind.FEVER, f"fever:demo:{stays[0].pk}", "37.9 °C")
+    daily.requests_escalate()
+    return len(stays)
 
 
 def _release_in_the_past(stay: Stay) -> None:

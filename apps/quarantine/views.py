@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.choices import QUARANTINE_ORDER, QUARANTINE_VIEW
@@ -19,10 +20,18 @@ from apps.common.errors import NotFound, ServiceError
 from apps.common.views import error_page, page_number
 from apps.quarantine import daily, selectors, services
 from apps.quarantine.certificate import certificate_text
-from apps.quarantine.choices import AlertStatus, OrderStatus, RequestKind, RoomStatus, StayKind
+from apps.quarantine.choices import AlertStatus, OrderStatus, RequestKind, RoomStatus, StayKind, StayStatus
 from apps.quarantine.models import Room
 
 PAGE_SIZE = 50
+# What a refused release still needs (core.quarantine.RELEASE_REASONS), in words.
+RELEASE_REASON_LABELS = {
+    "before_end": _("the quarantine period has not ended"),
+    "tests_missing": _("a scheduled test is missing"),
+    "final_test_missing": _("the final negative test is missing"),
+    "positive_test": _("a test was positive"),
+    "open_alert": _("a fever or symptom alert is open"),
+}
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
@@ -219,13 +228,16 @@ def stay_page(request: HttpRequest, pk: int) -> HttpResponse:
         stay = selectors.stay_get(user=request.user, pk=pk)  # type: ignore[arg-type]
     except NotFound as exc:
         return error_page(request, exc)
+    verdict = services.release_check(stay)
     return render(
         request,
         "quarantine/stay.html",
         {
             "stay": stay,
             "room": selectors.current_room(stay),
-            "verdict": services.release_check(stay),
+            "verdict": verdict,
+            "missing": [RELEASE_REASON_LABELS[r] for r in verdict.reasons],
+            "status_labels": dict(StayStatus.choices),
             "next_test": selectors.next_test_day(stay),
             "checkins": list(stay.checkins.all()[:14]),
             "events": list(stay.events.all()),
