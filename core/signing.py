@@ -68,9 +68,10 @@ MAX_REF_CHARS: Final = 64
 class CodeKind(enum.IntEnum):
     HEALTH = 1  # 健康码
     VENUE = 2  # 场所码
+    RELEASE = 3  # 解除隔离证明: a quarantine release certificate (no colour)
 
 
-PREFIXES: Final[dict[CodeKind, str]] = {CodeKind.HEALTH: "TC1:", CodeKind.VENUE: "TV1:"}
+PREFIXES: Final[dict[CodeKind, str]] = {CodeKind.HEALTH: "TC1:", CodeKind.VENUE: "TV1:", CodeKind.RELEASE: "TR1:"}
 _KIND_BY_PREFIX: Final = {prefix: kind for kind, prefix in PREFIXES.items()}
 _COLOUR_CODES: Final = {Colour.GREEN: 0, Colour.YELLOW: 1, Colour.RED: 2}
 _COLOUR_BY_CODE: Final = {code: colour for colour, code in _COLOUR_CODES.items()}
@@ -335,7 +336,7 @@ def _parse(text: str) -> _Parsed:
         raise MalformedCodeError("payload fields: expected keys 1, 2, 4, 5 and 3 on health codes")
     kind_code, ref, issued, expires = (fields.get(k) for k in (1, 2, 4, 5))
     colour_code = fields.get(_KEY_COLOUR)
-    if kind_code not in (1, 2) or not isinstance(issued, int) or not isinstance(expires, int):
+    if kind_code not in (1, 2, 3) or not isinstance(issued, int) or not isinstance(expires, int):
         raise MalformedCodeError("payload: bad kind or times")
     kind = CodeKind(kind_code)
     if ref is None or (isinstance(ref, str) and not 1 <= len(ref) <= MAX_REF_CHARS):
@@ -346,7 +347,7 @@ def _parse(text: str) -> _Parsed:
         colour: Colour | None = _COLOUR_BY_CODE[colour_code]
     else:
         if colour_code is not None:
-            raise MalformedCodeError("payload: venue code with a colour")
+            raise MalformedCodeError("payload: a code other than a health code with a colour")
         colour = None
     if expires <= issued:
         raise MalformedCodeError("payload: expires before it is issued")

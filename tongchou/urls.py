@@ -19,6 +19,7 @@ urlpatterns = [
     path("society/", include("apps.society.urls")),
     path("cases/", include("apps.cases.urls")),
     path("epi/", include("apps.epi.urls")),
+    path("quarantine/", include("apps.quarantine.urls")),
     path("enterprises/", include("apps.enterprises.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -160,3 +160,16 @@ ROLE_PERMS[Role.ECONOMIC_OFFICER] |= _RECOVERY_VIEW | {
     Perm.SCHOOL_CHANGE, Perm.DISPUTE_CHANGE, Perm.DISPUTE_REVEAL,
 }
 ROLE_PERMS[Role.DISTRICT_OFFICER] |= _RECOVERY_VIEW | {Perm.INDICATOR_REPORT, Perm.SCHOOL_CHANGE, Perm.DISPUTE_CHANGE}
+
+# Quarantine (issue 12): the site manager runs sites, rooms and stays; officers order and approve; the community
+# worker follows home quarantines; the headquarters reads the capacity.
+QUARANTINE_VIEW = "quarantine.view"
+QUARANTINE_CHANGE = "quarantine.change"  # allocate, check in, handle requests and alerts, release
+QUARANTINE_ORDER = "quarantine.order"  # propose, accept or change orders; approve early release
+QUARANTINE_SITES = "quarantine.sites"  # create and import sites and rooms
+ROLE_PERMS[Role.QUARANTINE_MANAGER] |= {QUARANTINE_VIEW, QUARANTINE_CHANGE, QUARANTINE_SITES}
+ROLE_PERMS[Role.DISTRICT_OFFICER] |= {QUARANTINE_VIEW, QUARANTINE_CHANGE, QUARANTINE_ORDER, QUARANTINE_SITES}
+ROLE_PERMS[Role.EPIDEMIOLOGIST] |= {QUARANTINE_VIEW, QUARANTINE_ORDER}
+ROLE_PERMS[Role.COMMUNITY_WORKER] |= {QUARANTINE_VIEW, QUARANTINE_CHANGE}
+ROLE_PERMS[Role.COMMANDER] |= {QUARANTINE_VIEW}
+ROLE_PERMS[Role.CLINICIAN] |= {QUARANTINE_VIEW}

@@ -18,7 +18,7 @@ from apps.accounts.audit import audit_record
 from apps.accounts.choices import AuditAction, Perm
 from apps.accounts.models import User
 from apps.accounts.scoping import has_perm_at
-from apps.cases import hooks, lifecycle
+from apps.cases import hooks, lifecycle, signals
 from apps.cases.choices import (
     CLOSED_STATUSES,
     CONFIRMED_STATUSES,
@@ -473,6 +473,7 @@ def labs_import(
     )
     person_ids = set(LabResult.objects.filter(batch=batch).values_list("person_id", flat=True))
     hooks.person_changed(sorted(person_ids))  # negative tests are code facts too
+    signals.labs_imported.send(sender=LabBatch, batch=batch, actor=actor)
     return batch
 
 
@@ -566,6 +567,7 @@ def contact_decide(
         )
         if other is not None and locked.degree == ContactDegree.CLOSE:
             _link_from_contact(actor=actor, contact=locked, infectee=other)
+        signals.contact_confirmed.send(sender=Contact, contact=locked, actor=actor)
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,

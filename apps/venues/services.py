@@ -300,6 +300,10 @@ def scans_ingest(
         flagged = [s for s in kept if _may_alert(s["colour"], s["temperature"], fever)]
         if flagged:
             out.alerts = _raise_alerts(flagged, known, fever)
+        if kept:
+            from apps.venues.signals import scans_stored
+
+            scans_stored.send(sender=Scan, scans=kept)
         fevers = [s["person_id"] for s in kept if (s["temperature"] or 0) >= fever]
         if fevers:
             from apps.codes.services import codes_recompute_on_commit
