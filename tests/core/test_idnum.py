@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -130,10 +131,22 @@ def test_births_before_1880_are_impossible() -> None:
     assert idnum.parse(with_check("11010518800101001"), today=TODAY).birth_date == dt.date(1880, 1, 1)
 
 
-def test_today_defaults_to_the_real_today() -> None:
+def test_today_defaults_to_the_real_today_in_shanghai() -> None:
     far_future = with_check("11010529990101001")
     with pytest.raises(idnum.IdNumberError):
         idnum.parse(far_future)
+    # A baby born today in China is valid today whatever the process timezone (tests/test_timezones.py runs
+    # this under UTC and Los Angeles, whose date lags Shanghai's for 16 hours a day).
+    shanghai = ZoneInfo("Asia/Shanghai")
+    before = dt.datetime.now(shanghai).date()
+    number = with_check(f"110105{before:%Y%m%d}001")
+    try:
+        accepted = idnum.parse(number).birth_date
+    except idnum.IdNumberError:
+        accepted = None
+    if dt.datetime.now(shanghai).date() != before:
+        pytest.skip("Shanghai's midnight passed during the test")
+    assert accepted == before
 
 
 def test_check_digit_refuses_a_wrong_shape() -> None:
