@@ -6,9 +6,12 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
+# Birth dates are Chinese calendar days: "today" is Shanghai's date, whatever the process timezone.
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 _SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")  # ASCII only: \d would accept Arabic-Indic digits
 
 
@@ -61,7 +64,7 @@ def parse(raw: str, *, today: dt.date | None = None) -> IdInfo:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise IdNumberError("birth_date", f"the birth date {number[6:14]} does not exist") from None
-    today = today or dt.date.today()
+    today = today or dt.datetime.now(SHANGHAI).date()
     if birth > today or birth.year < 1880:
         raise IdNumberError("birth_date", f"the birth date {birth.isoformat()} is impossible")
     expected = check_digit(number[:17])

@@ -1,6 +1,6 @@
 """Automatic contact discovery (流行病学调查, 追踪密切接触者): close and secondary contacts of a case, with evidence.
 
-Conventions (every rule here is mirrored by the brute-force oracles at the end of the module):
+Conventions (every rule here is written again, independently, by the test oracle tests/oracles/tracing.py):
 
 * Instants are integer epoch seconds (UTC). Use :func:`local_day_start` to turn a local calendar date
   (such as a symptom-onset date) into the instant at which that day starts in Asia/Shanghai.
@@ -707,97 +707,3 @@ def secondary_contact_set(
     exclude = {case.person_id, *sources.tolist()}
     return _contact_set(ContactDegree.SECONDARY, venue, other, exclude, params.window_seconds)
 
-
-# --- Brute-force oracles: the plain double loop over scans, for tests and the benchmark baseline. ---
-
-
-def _contacts_of_bruteforce(
-    source: int,
-    start: int,
-    end: int,
-    via: int | None,
-    scans: Sequence[tuple[int, int, int, int]],
-    person_to_household: Mapping[int, int],
-    manifest: Sequence[ManifestEntry],
-    params: TracingParams,
-    found: dict[int, list[Evidence]],
-) -> None:
-    if end < start:
-        return
-    for scan_id, person, venue, when in scans:
-        if person != source or not start <= when <= end:
-            continue
-        for other_id, other_person, other_venue, other_when in scans:
-            if other_person == source or other_venue != venue:
-                continue
-            if abs(other_when - when) <= params.window_seconds:
-                found.setdefault(other_person, []).append(
-                    _venue_evidence(
-                        source, via, venue, scan_id, when, other_id, other_when, params.window_seconds
-                    )
-                )
-    household = person_to_household.get(source)
-    if household is not None:
-        for person, other_household in person_to_household.items():
-            if other_household == household and person != source:
-                found.setdefault(person, []).append(
-                    Evidence(
-                        kind=ContactKind.HOUSEHOLD,
-                        exposed_at=start,
-                        source_person_id=source,
-                        via_person_id=via,
-                        household_id=household,
-                    )
-                )
-    for trip in manifest:
-        if trip.person_id != source or not start <= trip.departs_at <= end:
-            continue
-        for other in manifest:
-            same_trip = other.trip_id == trip.trip_id and other.person_id != source
-            if same_trip and _transport_match(trip, other, params):
-                found.setdefault(other.person_id, []).append(_transport_evidence(trip, other, source, via))
-
-
-def close_contacts_bruteforce(
-    case: TracedCase,
-    scans: Sequence[tuple[int, int, int, int]],
-    person_to_household: Mapping[int, int],
-    manifest: Sequence[ManifestEntry],
-    params: TracingParams,
-) -> list[Contact]:
-    """Oracle for :func:`close_contacts`: O(case scans × all scans), no index."""
-    own = [when for _, person, _, when in scans if person == case.person_id]
-    window = exposure_window(case, params, min(own) if own else None)
-    found: dict[int, list[Evidence]] = {}
-    _contacts_of_bruteforce(
-        case.person_id, window.start, window.end, None, scans, person_to_household, manifest, params, found
-    )
-    return _aggregate(found, ContactDegree.CLOSE, {case.person_id})
-
-
-def secondary_contacts_bruteforce(
-    case: TracedCase,
-    scans: Sequence[tuple[int, int, int, int]],
-    person_to_household: Mapping[int, int],
-    manifest: Sequence[ManifestEntry],
-    params: TracingParams,
-    isolated_at: Mapping[int, int] | None = None,
-) -> list[Contact]:
-    """Oracle for :func:`secondary_contacts` (computes the close contacts with the oracle too)."""
-    isolated = isolated_at or {}
-    close = close_contacts_bruteforce(case, scans, person_to_household, manifest, params)
-    found: dict[int, list[Evidence]] = {}
-    for contact in close:
-        _contacts_of_bruteforce(
-            contact.person_id,
-            contact.first_exposed_at,
-            isolated.get(contact.person_id, params.now),
-            contact.person_id,
-            scans,
-            person_to_household,
-            manifest,
-            params,
-            found,
-        )
-    exclude = {case.person_id, *(c.person_id for c in close)}
-    return _aggregate(found, ContactDegree.SECONDARY, exclude)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -16,6 +17,7 @@ from apps.people.models import Household, Person
 from apps.venues.models import Scan, Venue
 from core import tracing as core
 from tests.factories import COMMUNITY_A
+from tests.oracles import tracing as oracle
 
 T0 = dt.datetime(2020, 2, 1, 8, 0, tzinfo=dt.UTC)
 
@@ -57,18 +59,48 @@ def town(person_factory: Any, officer_a: Any) -> dict[str, Any]:
     return {"persons": persons, "venues": venues}
 
 
-def _oracle(case: Case, params: core.TracingParams) -> tuple[list[core.Contact], list[core.Contact]]:
+def _oracle(case: Case, params: core.TracingParams) -> tuple[list[Any], list[Any]]:
+    """The independent oracle (tests/oracles/tracing.py) over every row of the database, read here with
+    plain queries: no code of apps.cases.tracing (load_around, traced_case) and none of core.tracing."""
     rows = [
         (pk, p, v, int(t.timestamp()))
         for pk, p, v, t in Scan.objects.values_list("pk", "person_id", "venue_id", "scanned_at")
     ]
     households = dict(Person.objects.filter(household__isnull=False).values_list("pk", "household_id"))
-    nb = tracing.Neighbourhood()
-    tracing.load_around(nb, dict.fromkeys(Person.objects.values_list("pk", flat=True), (0, 4000000000)), 0)
-    manifest = list(nb.manifest.values())
-    tc = tracing.traced_case(case)
-    close = core.close_contacts_bruteforce(tc, rows, households, manifest, params)
-    secondary = core.secondary_contacts_bruteforce(tc, rows, households, manifest, params)
+    manifest = []
+    for trip, person, seat, carriage, mode, departs in TripPassenger.objects.values_list(
+        "trip_id", "person_id", "seat", "carriage", "trip__mode", "trip__departs_at"
+    ):
+        if mode == "flight":  # the seat row is the seat's number: "12C" sits in row 12
+            position: int | str = int(seat.rstrip("ABCDEFGHJK"))
+        else:  # carriages "03" and "3" are the same carriage
+            position = str(int(carriage))
+        manifest.append((str(trip), person, mode, position, int(departs.timestamp())))
+    shanghai = ZoneInfo("Asia/Shanghai")
+    onset = (
+        None
+        if case.onset_date is None
+        else int(dt.datetime(*case.onset_date.timetuple()[:3], tzinfo=shanghai).timestamp())
+    )
+
+    def epoch(at: dt.datetime | None) -> int | None:
+        return None if at is None else int(at.timestamp())
+
+    plain_case = {
+        "person": case.person_id,
+        "onset": onset,
+        "sampled": epoch(case.sampled_at),
+        "reported": epoch(case.reported_at),
+        "isolated": epoch(case.isolated_at),
+    }
+    plain_params = {
+        "now": params.now,
+        "window": params.window_seconds,
+        "pre_onset": params.pre_onset_seconds,
+        "rows": params.flight_row_distance,
+    }
+    close = oracle.close(plain_case, rows, households, manifest, plain_params)
+    secondary = oracle.secondary(plain_case, rows, households, manifest, plain_params)
     return close, secondary
 
 
@@ -95,13 +127,22 @@ def test_tracing_from_the_database_equals_the_oracle(
     with django_assert_max_num_queries(16):  # batched: not one query per contact or per venue
         _, close, secondary = tracing.find_contacts(case, params)
     expected_close, expected_secondary = _oracle(case, params)
-    assert close == expected_close
-    assert secondary == expected_secondary
+    assert oracle.plain(close) == expected_close
+    assert oracle.plain(secondary) == expected_secondary
+    # The town gives every case evidence of all four kinds, so the comparison covers every kind's fields.
+    assert {e.kind.value for c in [*close, *secondary] for e in c.evidence} == {
+        "venue",
+        "household",
+        "flight",
+        "train",
+    }
     assert close, "the generated town should give this case contacts"
 
 
 @pytest.mark.django_db
-def test_trace_case_stores_what_the_oracle_finds_with_scans_in_day_partitions(town: dict[str, Any], epi: Any) -> None:
+def test_trace_case_stores_what_the_oracle_finds_with_scans_in_day_partitions(
+    town: dict[str, Any], epi: Any
+) -> None:
     """On PostgreSQL the town's scans move into their local days' partitions, which trace_case's loads prune
     (a no-op on SQLite); the stored suggestions are still exactly the oracle's contacts."""
     from apps.venues import partitions
@@ -118,7 +159,7 @@ def test_trace_case_stores_what_the_oracle_finds_with_scans_in_day_partitions(to
         for c in Contact.objects.filter(case=case)
     }
     assert close and stored == {
-        c.person_id: (int(c.degree), len(c.evidence), c.first_exposed_at) for c in [*close, *secondary]
+        person: (degree, len(evidence), first) for person, degree, first, evidence in [*close, *secondary]
     }
 
 
@@ -163,7 +204,7 @@ def test_households_are_traced_whatever_the_person_and_household_ids(
     assert [(c.person_id, [e.kind for e in c.evidence]) for c in secondary] == [
         (housemate.pk, [core.ContactKind.HOUSEHOLD])
     ]
-    assert (close, secondary) == _oracle(case, params)
+    assert (oracle.plain(close), oracle.plain(secondary)) == _oracle(case, params)
 
 
 @pytest.mark.django_db

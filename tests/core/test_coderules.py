@@ -598,3 +598,122 @@ def test_it_does_not_depend_on_the_order_of_facts(facts: PersonFacts) -> None:
 def test_same_facts_give_the_same_result(facts: PersonFacts, rs: RuleSet) -> None:
     rebuilt = RuleSet.from_dict(json.loads(json.dumps(rs.to_dict())))
     assert evaluate(dataclasses.replace(facts), rebuilt) == evaluate(facts, rs) == evaluate(facts, rs)
+
+
+# --------------------------------------------------------------------------- rule-set bounds, inclusive
+
+DAY_BOUNDS = {
+    "quarantine_days": (1, 60),
+    "release_test_window_days": (0, 60),
+    "secondary_contact_days": (0, 60),
+    "medium_risk_arrival_days": (0, 60),
+    "high_risk_arrival_days": (0, 60),
+    "missed_checkins_threshold": (0, 60),
+    "missed_checkins_window_days": (1, 60),
+    "red_to_green_normal_days": (0, 60),
+}
+
+
+def _errors_of(**changes: object) -> list[tuple[str, str]]:
+    data = {**RS.to_dict(), **changes}
+    try:
+        RuleSet.from_dict(data)
+    except RuleSetError as exc:
+        assert str(exc) == "; ".join(f"{name}: {message}" for name, message in exc.errors)
+        return list(exc.errors)
+    return []
+
+
+@pytest.mark.parametrize("field", sorted(DAY_BOUNDS))
+def test_day_counts_are_valid_at_both_bounds_and_not_beyond(field: str) -> None:
+    low, high = DAY_BOUNDS[field]
+    # release_test_window_days may not exceed quarantine_days: give it room at the top.
+    room = {"quarantine_days": 60} if field == "release_test_window_days" else {}
+    if field == "quarantine_days":
+        room = {
+            "release_test_window_days": 0
+        }  # a one-day quarantine with the default 2-day window is refused
+    assert _errors_of(**{field: low}, **room) == []
+    assert _errors_of(**{field: high}, **room) == []
+    message = f"must be a whole number from {low} to {high}"
+    assert _errors_of(**{field: low - 1}, **room) == [(field, message)]
+    assert _errors_of(**{field: high + 1}, **room) == [(field, message)]
+    rs = RuleSet.from_dict({**RS.to_dict(), field: high, **room})
+    assert getattr(rs, field) == high
+
+
+def test_the_release_test_window_may_equal_the_quarantine_but_not_exceed_it() -> None:
+    assert _errors_of(quarantine_days=5, release_test_window_days=5) == []
+    assert _errors_of(quarantine_days=5, release_test_window_days=6) == [
+        ("release_test_window_days", "must not exceed quarantine_days")
+    ]
+
+
+def test_the_fever_threshold_is_valid_from_35_to_42_inclusive() -> None:
+    message = "must be a temperature from 35.0 to 42.0 °C"
+    for ok in (35.0, 35, 42.0, 42, 37.3):
+        assert _errors_of(fever_threshold_celsius=ok) == []
+    for bad in (34.9, 42.1, -37.3):
+        assert _errors_of(fever_threshold_celsius=bad) == [("fever_threshold_celsius", message)]
+    with pytest.raises(RuleSetError) as caught:
+        dataclasses.replace(RS, fever_threshold_celsius=True)
+    assert caught.value.errors == (("fever_threshold_celsius", message),)
+
+
+def test_the_version_is_a_non_empty_string_of_at_most_64_characters() -> None:
+    message = "must be a non-empty string of at most 64 characters"
+    assert _errors_of(version="v" * 64) == []
+    assert _errors_of(version="v" * 65) == [("version", message)]
+    assert _errors_of(version="") == [("version", message)]
+    with pytest.raises(RuleSetError) as caught:
+        dataclasses.replace(RS, version=7)
+    assert caught.value.errors == (("version", message),)
+
+
+def test_constructed_rule_sets_are_checked_like_loaded_ones() -> None:
+    colours = ", ".join(sorted(c.value for c in Colour))
+    with pytest.raises(RuleSetError) as caught:
+        dataclasses.replace(
+            RS,
+            effective_from="2020-02-01",
+            contact_release_needs_negative_test=1,
+            fever_colour="red",
+            quarantine_days=14.0,
+        )
+    assert caught.value.errors == (
+        ("effective_from", "must be a date"),
+        ("quarantine_days", "must be a whole number from 1 to 60"),
+        ("contact_release_needs_negative_test", "must be true or false"),
+        ("fever_colour", f"must be one of {colours}"),
+    )
+
+
+def test_loading_names_what_each_bad_value_should_be() -> None:
+    colours = ", ".join(sorted(c.value for c in Colour))
+    assert dict(
+        _errors_of(
+            version=3,
+            effective_from=20200201,
+            quarantine_days=True,
+            contact_release_needs_negative_test="yes",
+            fever_threshold_celsius="37.3",
+            fever_colour="purple",
+        )
+    ) == {
+        "version": "must be a string",
+        "effective_from": "must be an ISO date string (YYYY-MM-DD)",
+        "quarantine_days": "must be a whole number",
+        "contact_release_needs_negative_test": "must be true or false",
+        "fever_threshold_celsius": "must be a number",
+        "fever_colour": f"must be one of {colours}",
+    }
+    assert _errors_of(effective_from="2020-02-30") == [("effective_from", "not an ISO date: '2020-02-30'")]
+    assert _errors_of(fever_threshold_celsius=38) == []
+    assert isinstance(
+        RuleSet.from_dict({**RS.to_dict(), "fever_threshold_celsius": 38}).fever_threshold_celsius, float
+    )
+    missing = RS.to_dict()
+    del missing["fever_colour"]
+    with pytest.raises(RuleSetError) as caught:
+        RuleSet.from_dict({**missing, "extra": 1})
+    assert caught.value.errors == (("extra", "unknown field"), ("fever_colour", "missing"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -70,24 +71,27 @@ def test_digits_of_other_scripts_are_rejected() -> None:
         idnum.check_digit("١" * 17)
 
 
+SHAPE_MESSAGE = "an ID number is 17 digits followed by a digit or X"
+
+
 @pytest.mark.parametrize(
-    ("number", "code"),
+    ("number", "code", "message"),
     [
-        ("11010519491231002", "length"),  # 17
-        ("11010519491231002X1", "length"),  # 19
-        ("110105491231002", "length"),  # the old 15-digit form is not accepted, it is reported as a length
-        ("", "length"),
-        ("1101051949123100X2", "characters"),  # X only in the last place
-        ("11010519491231002Y", "characters"),
-        ("A1010519491231002X", "characters"),
-        ("110105194912310021", "check_digit"),
+        ("11010519491231002", "length", "an ID number has 18 characters, this one has 17"),
+        ("11010519491231002X1", "length", "an ID number has 18 characters, this one has 19"),
+        # the old 15-digit form is not accepted, it is reported as a length
+        ("110105491231002", "length", "an ID number has 18 characters, this one has 15"),
+        ("", "length", "an ID number has 18 characters, this one has 0"),
+        ("1101051949123100X2", "characters", SHAPE_MESSAGE),  # X only in the last place
+        ("11010519491231002Y", "characters", SHAPE_MESSAGE),
+        ("A1010519491231002X", "characters", SHAPE_MESSAGE),
+        ("110105194912310021", "check_digit", "the check digit is 1, it should be X"),
     ],
 )
-def test_malformed_numbers_get_a_stable_code(number: str, code: str) -> None:
+def test_malformed_numbers_get_a_stable_code_and_message(number: str, code: str, message: str) -> None:
     with pytest.raises(idnum.IdNumberError) as err:
         idnum.parse(number, today=TODAY)
-    assert err.value.code == code
-    assert str(err.value)
+    assert (err.value.code, str(err.value)) == (code, message)
 
 
 def test_wrong_check_digit_message_names_both_digits() -> None:
@@ -102,8 +106,7 @@ def test_impossible_dates_are_rejected_even_with_a_correct_check_digit(birth: st
     number = with_check(f"110105{birth}001")
     with pytest.raises(idnum.IdNumberError) as err:
         idnum.parse(number, today=TODAY)
-    assert err.value.code == "birth_date"
-    assert birth in str(err.value)
+    assert (err.value.code, str(err.value)) == ("birth_date", f"the birth date {birth} does not exist")
 
 
 def test_leap_day_of_a_leap_year_is_fine() -> None:
@@ -115,7 +118,7 @@ def test_future_birth_dates_are_rejected_relative_to_today() -> None:
     number = with_check(f"110105{tomorrow:%Y%m%d}001")
     with pytest.raises(idnum.IdNumberError) as err:
         idnum.parse(number, today=TODAY)
-    assert err.value.code == "birth_date"
+    assert (err.value.code, str(err.value)) == ("birth_date", f"the birth date {tomorrow} is impossible")
     # The same number is valid once that day has come, and a baby born today is valid today.
     assert idnum.parse(number, today=tomorrow).birth_date == tomorrow
     assert idnum.parse(with_check(f"110105{TODAY:%Y%m%d}002"), today=TODAY).birth_date == TODAY
@@ -124,19 +127,33 @@ def test_future_birth_dates_are_rejected_relative_to_today() -> None:
 def test_births_before_1880_are_impossible() -> None:
     with pytest.raises(idnum.IdNumberError) as err:
         idnum.parse(with_check("11010518791231001"), today=TODAY)
-    assert err.value.code == "birth_date"
+    assert (err.value.code, str(err.value)) == ("birth_date", "the birth date 1879-12-31 is impossible")
+    assert idnum.parse(with_check("11010518800101001"), today=TODAY).birth_date == dt.date(1880, 1, 1)
 
 
-def test_today_defaults_to_the_real_today() -> None:
+def test_today_defaults_to_the_real_today_in_shanghai() -> None:
     far_future = with_check("11010529990101001")
     with pytest.raises(idnum.IdNumberError):
         idnum.parse(far_future)
+    # A baby born today in China is valid today whatever the process timezone (tests/test_timezones.py runs
+    # this under UTC and Los Angeles, whose date lags Shanghai's for 16 hours a day).
+    shanghai = ZoneInfo("Asia/Shanghai")
+    before = dt.datetime.now(shanghai).date()
+    number = with_check(f"110105{before:%Y%m%d}001")
+    try:
+        accepted = idnum.parse(number).birth_date
+    except idnum.IdNumberError:
+        accepted = None
+    if dt.datetime.now(shanghai).date() != before:
+        pytest.skip("Shanghai's midnight passed during the test")
+    assert accepted == before
 
 
 def test_check_digit_refuses_a_wrong_shape() -> None:
-    for bad in ("1234", "1" * 18, "1101051949123100X"):
-        with pytest.raises(idnum.IdNumberError):
+    for bad in ("1234", "1" * 18, "1101051949123100X", "١" * 17):
+        with pytest.raises(idnum.IdNumberError) as err:
             idnum.check_digit(bad)
+        assert (err.value.code, str(err.value)) == ("shape", "check_digit needs 17 digits")
 
 
 @given(
@@ -158,6 +175,8 @@ def test_make_gives_distinct_numbers_for_each_sequence_and_sex() -> None:
     birth = dt.date(1990, 5, 17)
     numbers = {idnum.make("990101", birth, n, sex) for n in range(500) for sex in "MF"}
     assert len(numbers) == 1000
+    # The order code has three digits: sequence 500 wraps round to 0 rather than overflowing to four.
+    assert idnum.make("990101", birth, 500, "M") == idnum.make("990101", birth, 0, "M")
 
 
 def test_make_uses_only_the_district_part_of_a_longer_area_code() -> None:

@@ -102,3 +102,81 @@ def test_the_level_equals_the_literal_rule(
     result = assess_district(cases, clusters, TODAY, rule)
     assert result.level == literal_rule(cases, clusters, TODAY, rule.window_days, rule.cumulative_threshold)
     assert str(result.cumulative_cases) in result.reason.zh or result.reason.code == "no_cases"
+
+
+def test_a_cluster_on_the_first_day_of_the_window_counts_and_one_day_earlier_does_not() -> None:
+    cases = days_ago(*range(51))
+    first_day = assess_district(cases, days_ago(13), TODAY)
+    assert (first_day.level, first_day.clusters, first_day.window_start) == (
+        RiskLevel.HIGH,
+        1,
+        TODAY - timedelta(days=13),
+    )
+    before = assess_district(cases, days_ago(14), TODAY)
+    assert (before.level, before.clusters) == (RiskLevel.MEDIUM, 0)
+    # A cluster dated after today is ignored, one dated today counts.
+    assert assess_district(cases, days_ago(-1), TODAY).clusters == 0
+    assert assess_district(cases, days_ago(0), TODAY).clusters == 1
+
+
+def test_assess_districts_passes_its_rule_on() -> None:
+    rule = RiskRule(window_days=7, cumulative_threshold=5)
+    districts = {"a": (days_ago(8), []), "b": (days_ago(*range(6)), days_ago(6)), "c": (days_ago(6), [])}
+    found = assess_districts(districts, TODAY, rule)
+    assert {code: (a.level, a.window_start) for code, a in found.items()} == {
+        "a": (RiskLevel.LOW, TODAY - timedelta(days=6)),  # 8 days ago: outside a 7-day window
+        "b": (RiskLevel.HIGH, TODAY - timedelta(days=6)),  # 6 cases > 5, a cluster on the window's first day
+        "c": (RiskLevel.MEDIUM, TODAY - timedelta(days=6)),
+    }
+    default = assess_districts(districts, TODAY)
+    assert {code: a.level for code, a in default.items()} == {
+        "a": RiskLevel.MEDIUM,
+        "b": RiskLevel.MEDIUM,
+        "c": RiskLevel.MEDIUM,
+    }
+
+
+def test_every_reason_reads_in_full() -> None:
+    """The reasons are shown to people as they are: every text, in both languages, with its numbers."""
+    rule = RiskRule(window_days=14, cumulative_threshold=50)
+    assessed = [
+        assess_district([], [], TODAY, rule),
+        assess_district(days_ago(14, 20), [], TODAY, rule),
+        assess_district(days_ago(1, 2, 20), [], TODAY, rule),
+        assess_district(days_ago(*range(51), 20), days_ago(14), TODAY, rule),
+        assess_district(days_ago(*range(51), 20), days_ago(1, 2), TODAY, rule),
+    ]
+    assert [(a.level, a.reason.code, a.reason.zh, a.reason.en) for a in assessed] == [
+        (RiskLevel.LOW, "no_cases", "无确诊病例", "No confirmed case"),
+        (
+            RiskLevel.LOW,
+            "no_new_cases",
+            "连续14天无新增确诊病例（累计确诊2例）",
+            "No new confirmed case for 14 days (2 confirmed in total)",
+        ),
+        (
+            RiskLevel.MEDIUM,
+            "new_cases_cumulative_within_limit",
+            "14天内新增确诊2例，累计确诊3例，不超过50例",
+            "2 new confirmed in 14 days; 3 in total, not more than 50",
+        ),
+        (
+            RiskLevel.MEDIUM,
+            "cumulative_over_limit_no_cluster",
+            "累计确诊52例，超过50例，14天内新增确诊14例，无聚集性疫情",
+            "52 confirmed in total, more than 50; 14 new in 14 days, no cluster",
+        ),
+        (
+            RiskLevel.HIGH,
+            "cumulative_over_limit_with_cluster",
+            "累计确诊52例，超过50例，14天内发生聚集性疫情2起（新增确诊14例）",
+            "52 confirmed in total, more than 50; 2 cluster(s) in 14 days (14 new confirmed)",
+        ),
+    ]
+    assert [(a.today, a.cumulative_cases, a.new_cases, a.clusters) for a in assessed] == [
+        (TODAY, 0, 0, 0),
+        (TODAY, 2, 0, 0),
+        (TODAY, 3, 2, 0),
+        (TODAY, 52, 14, 0),
+        (TODAY, 52, 14, 2),
+    ]

@@ -182,3 +182,95 @@ def test_sla_report_median_of_an_even_count_is_the_midpoint() -> None:
 def test_sla_report_rejects_ratings_out_of_range() -> None:
     with pytest.raises(ValueError, match="1..5"):
         sla_report([ticket("d", 0, 10, 1, 6)], local(2020, 3, 1, 0, 0))
+
+
+def test_sla_report_boundaries_resolved_at_due_and_at_now_and_due_at_now() -> None:
+    now = local(2020, 2, 17, 0, 0) + 10 * H
+    report = sla_report(
+        [
+            ticket("d", 0, 5, 5),  # resolved exactly at its deadline: on time
+            ticket("d", 0, 20, 10),  # resolved exactly at `now`: resolved, not open
+            ticket("d", 0, 10, None),  # open and due exactly now: not yet overdue
+            ticket("d", 0, 10, 10.5),  # resolved after now: open at now, due now: not overdue
+        ],
+        now,
+    )["d"]
+    assert (report.total, report.resolved, report.resolved_on_time, report.open, report.overdue_open) == (
+        4,
+        2,
+        2,
+        2,
+        0,
+    )
+    assert report.decided == 2 and report.on_time_rate == 1.0
+    assert report.open_by_level == {
+        EscalationLevel.OWNER: 2,
+        EscalationLevel.DEPARTMENT_HEAD: 0,
+        EscalationLevel.HEADQUARTERS: 0,
+    }
+    assert report.median_resolution == 7.5 * H
+
+
+def test_sla_report_uses_its_headquarters_after() -> None:
+    now = local(2020, 2, 17, 0, 0) + 13 * H
+    tickets = [ticket("d", 0, 10, None), ticket("d", 0, 11, None)]  # overdue by 3 h and by exactly 2 h
+    default = sla_report(tickets, now)["d"].open_by_level
+    assert default[EscalationLevel.DEPARTMENT_HEAD] == 2 and default[EscalationLevel.HEADQUARTERS] == 0
+    short = sla_report(tickets, now, headquarters_after=2 * H)["d"].open_by_level
+    assert (short[EscalationLevel.DEPARTMENT_HEAD], short[EscalationLevel.HEADQUARTERS]) == (1, 1)
+
+
+def test_ratings_one_and_five_are_valid_zero_and_six_are_not() -> None:
+    now = local(2020, 3, 1, 0, 0)
+    report = sla_report([ticket("d", 0, 10, 1, 1), ticket("d", 0, 10, 2, 5), ticket("d", 0, 10, 3)], now)
+    assert report["d"].mean_satisfaction == 3.0
+    for bad in (0, 6):
+        with pytest.raises(ValueError) as err:
+            sla_report([ticket("d", 0, 10, 1, bad)], now)
+        assert str(err.value) == f"satisfaction is rated 1..5, got {bad}"
+
+
+def test_a_rating_of_an_unresolved_ticket_is_not_counted() -> None:
+    now = local(2020, 3, 1, 0, 0)
+    report = sla_report([ticket("d", 0, 10, 1, 5), ticket("d", 0, 10, None, 1)], now)
+    assert report["d"].mean_satisfaction == 5.0
+
+
+def test_a_day_that_opens_when_it_closes_is_refused() -> None:
+    with pytest.raises(ValueError) as err:
+        WorkingCalendar(opens=dt.time(9), closes=dt.time(9))
+    assert str(err.value) == "a working day must open before it closes"
+    assert WorkingCalendar(opens=dt.time(9), closes=dt.time(9, 1)).window(dt.date(2020, 2, 17)) == (
+        local(2020, 2, 17, 9, 0),
+        local(2020, 2, 17, 9, 1),
+    )
+
+
+def test_error_messages_name_the_problem() -> None:
+    cases = [
+        (lambda: deadline(dt.datetime(2020, 2, 14, 9), H), "opened_at must be timezone-aware"),
+        (lambda: deadline(local(2020, 2, 14, 9), -H), "an SLA cannot be negative"),
+        (
+            lambda: deadline(local(2020, 2, 14, 9), H, WorkingCalendar(weekdays=frozenset())),
+            "the working calendar has no working day within a year",
+        ),
+        (lambda: working_time_between(dt.datetime(2020, 2, 14), DUE, OFFICE), "start must be timezone-aware"),
+        (lambda: working_time_between(DUE, dt.datetime(2020, 2, 14), OFFICE), "end must be timezone-aware"),
+        (lambda: escalation_level(dt.datetime(2020, 2, 14), DUE), "due must be timezone-aware"),
+        (lambda: escalation_level(DUE, dt.datetime(2020, 2, 14)), "at must be timezone-aware"),
+        (
+            lambda: escalation_level(DUE, DUE, resolved_at=dt.datetime(2020, 2, 14)),
+            "resolved_at must be timezone-aware",
+        ),
+        (lambda: escalation_level(DUE, DUE, headquarters_after=-H), "headquarters_after cannot be negative"),
+        (lambda: sla_report([], dt.datetime(2020, 2, 14)), "now must be timezone-aware"),
+    ]
+    for call, message in cases:
+        with pytest.raises(ValueError) as err:
+            call()
+        assert str(err.value) == message
+
+
+def test_a_zero_sla_is_due_at_once_even_outside_office_hours() -> None:
+    assert deadline(local(2020, 2, 15, 22, 0), dt.timedelta(0), OFFICE) == local(2020, 2, 15, 22, 0)
+    assert escalation_level(DUE, DUE + H, headquarters_after=dt.timedelta(0)) is EscalationLevel.HEADQUARTERS

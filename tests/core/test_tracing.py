@@ -19,12 +19,11 @@ from core.tracing import (
     TracingParams,
     TransportMode,
     close_contacts,
-    close_contacts_bruteforce,
     exposure_window,
     local_day_start,
     secondary_contacts,
-    secondary_contacts_bruteforce,
 )
+from tests.oracles import tracing as oracle
 
 T0 = 1_580_000_000  # 2020-01-26, an instant in the outbreak
 HOUR = 3600
@@ -245,15 +244,38 @@ def cities(
     return case, scans, households, manifest, params, isolated
 
 
+def oracle_inputs(
+    case: TracedCase, manifest: list[ManifestEntry], params: TracingParams
+) -> tuple[dict[str, int | None], list[tuple[str, int, str, int | str, int]], dict[str, int]]:
+    """The generated city in the independent oracle's plain shapes."""
+    plain_case = {
+        "person": case.person_id,
+        "onset": case.onset_at,
+        "sampled": case.sampled_at,
+        "reported": case.reported_at,
+        "isolated": case.isolated_at,
+    }
+    plain_manifest = [(m.trip_id, m.person_id, m.mode.value, m.position, m.departs_at) for m in manifest]
+    plain_params = {
+        "now": params.now,
+        "window": params.window_seconds,
+        "pre_onset": params.pre_onset_seconds,
+        "rows": params.flight_row_distance,
+    }
+    return plain_case, plain_manifest, plain_params
+
+
 @settings(max_examples=400, deadline=None)
 @given(cities())
-def test_indexed_close_and_secondary_contacts_equal_the_double_loop(
+def test_indexed_close_and_secondary_contacts_equal_the_independent_oracle(
     city: tuple[TracedCase, list[Scan], dict[int, int], list[ManifestEntry], TracingParams, dict[int, int]],
 ) -> None:
     case, scans, households, manifest, params, isolated = city
     index = ScanIndex.from_scans(scans)
     hh, mf = Households(households), Manifests(manifest)
     close = close_contacts(case, index, hh, mf, params)
-    assert close == close_contacts_bruteforce(case, scans, households, manifest, params)
+    o_case, o_manifest, o_params = oracle_inputs(case, manifest, params)
+    assert oracle.plain(close) == oracle.close(o_case, scans, households, o_manifest, o_params)
     second = secondary_contacts(case, close, index, hh, mf, params, isolated)
-    assert second == secondary_contacts_bruteforce(case, scans, households, manifest, params, isolated)
+    assert oracle.plain(second) == oracle.secondary(o_case, scans, households, o_manifest, o_params, isolated)
+    assert oracle.evidence_is_ordered(close) and oracle.evidence_is_ordered(second)

@@ -1,4 +1,4 @@
-"""The vectorised contact sets equal the plain double loop on every generated city."""
+"""The vectorised contact sets equal the independent oracle (tests/oracles/tracing.py) on every generated city."""
 
 from __future__ import annotations
 
@@ -13,30 +13,32 @@ from core.tracing import (
     TracedCase,
     TracingParams,
     close_contact_set,
-    close_contacts_bruteforce,
     secondary_contact_set,
-    secondary_contacts_bruteforce,
 )
-from tests.core.test_tracing import DAY, T0, Scan, cities
+from tests.core.test_tracing import DAY, T0, Scan, cities, oracle_inputs
+from tests.oracles import tracing as oracle
 
 
 @settings(max_examples=400, deadline=None)
 @given(cities())
-def test_contact_sets_equal_the_double_loop(
+def test_contact_sets_equal_the_independent_oracle(
     city: tuple[TracedCase, list[Scan], dict[int, int], list[ManifestEntry], TracingParams, dict[int, int]],
 ) -> None:
     case, scans, households, manifest, params, isolated = city
     index = ScanIndex.from_scans(scans)
     hh, mf = Households(households), Manifests(manifest)
+    o_case, o_manifest, o_params = oracle_inputs(case, manifest, params)
     close = close_contact_set(case, index, hh, mf, params)
-    expected_close = close_contacts_bruteforce(case, scans, households, manifest, params)
-    assert close.to_contacts() == expected_close
-    assert close.persons.tolist() == [c.person_id for c in expected_close]
-    assert close.first_exposed.tolist() == [c.first_exposed_at for c in expected_close]
+    expected_close = oracle.close(o_case, scans, households, o_manifest, o_params)
+    assert oracle.plain(close.to_contacts()) == expected_close
+    assert oracle.evidence_is_ordered(close.to_contacts())
+    assert close.persons.tolist() == [c[0] for c in expected_close]
+    assert close.first_exposed.tolist() == [c[2] for c in expected_close]
     second = secondary_contact_set(case, close, index, hh, mf, params, isolated)
-    expected = secondary_contacts_bruteforce(case, scans, households, manifest, params, isolated)
-    assert second.to_contacts() == expected
-    assert second.persons.tolist() == [c.person_id for c in expected]
+    expected = oracle.secondary(o_case, scans, households, o_manifest, o_params, isolated)
+    assert oracle.plain(second.to_contacts()) == expected
+    assert second.persons.tolist() == [c[0] for c in expected]
+    assert second.first_exposed.tolist() == [c[2] for c in expected]
 
 
 def test_a_window_outside_the_data_finds_nothing_not_the_edge_scans() -> None:

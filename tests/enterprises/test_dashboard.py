@@ -16,22 +16,32 @@ def test_dashboard_shows_rates_reasons_and_the_other_apps(econ_a, client_of, ent
     assert data["total"]["active"] == 1 and data["reasons"][0]["reason"] == "orders"
 
 
-def test_a_missing_or_failing_section_is_left_out(econ_a, monkeypatch):
+def test_a_missing_or_failing_section_is_left_out_and_the_others_are_kept(econ_a, monkeypatch, caplog):
     def broken(*, user):
         raise RuntimeError("boom")
+
+    def working(*, user):
+        return {"seen_by": user.pk}
 
     import apps.enterprises.selectors as ours
 
     monkeypatch.setattr(ours, "broken_section", broken, raising=False)
+    monkeypatch.setattr(ours, "working_section", working, raising=False)
     monkeypatch.setattr(
         dashboard,
         "OPTIONAL_SECTIONS",
         [
             ("gone", "apps.not_installed.selectors", "f"),
             ("broken", "apps.enterprises.selectors", "broken_section"),
+            ("absent", "apps.enterprises.selectors", "no_such_section"),
+            ("working", "apps.enterprises.selectors", "working_section"),
         ],
     )
-    assert dashboard.optional_sections(econ_a) == {}
+    # A function that returned {} whatever happened would fail here: the working section must be there.
+    assert dashboard.optional_sections(econ_a) == {"working": {"seen_by": econ_a.pk}}
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == [
+        "dashboard section broken failed"
+    ]
 
 
 def test_dashboard_queries_do_not_grow_with_enterprises(

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from apps.common.errors import Forbidden, ValidationFailed
 from apps.indicators import selectors, services
 from apps.indicators.models import Indicator, Report
 from core import dekad as dk
@@ -123,9 +124,12 @@ def test_a_monthly_indicator_is_reported_in_the_last_dekad_only(officer_a, hq):
     power = services.indicator_upsert(
         actor=hq, code="power", name_zh="全社会用电量", unit="万千瓦时", frequency="month"
     )
-    with pytest.raises(Exception) as exc:
+    with pytest.raises(ValidationFailed) as exc:
         submit(officer_a, power, DISTRICT_A, dk.Dekad(OLD.year, OLD.month, 1), 1, TODAY)
-    assert exc.value.code == "not_expected"
+    assert (exc.value.code, exc.value.message) == (
+        "not_expected",
+        "this monthly indicator is reported in the last dekad (下旬) only",
+    )
     assert all(
         r.indicator_code != "power"
         for r in selectors.dekad_progress(
@@ -135,15 +139,18 @@ def test_a_monthly_indicator_is_reported_in_the_last_dekad_only(officer_a, hq):
 
 
 def test_a_future_dekad_cannot_be_reported(officer_a, retail):
-    with pytest.raises(Exception) as exc:
+    with pytest.raises(ValidationFailed) as exc:
         submit(officer_a, retail, DISTRICT_A, CURRENT.next(), 1, TODAY)
-    assert exc.value.code == "future_dekad"
+    assert (exc.value.code, exc.value.message) == ("future_dekad", "a dekad that has not begun cannot be reported")
 
 
 def test_only_the_city_manages_the_catalogue(officer_a):
-    with pytest.raises(Exception) as exc:
+    with pytest.raises(Forbidden) as exc:
         services.indicator_upsert(actor=officer_a, code="x", name_zh="x", unit="x")
-    assert exc.value.code == "forbidden"
+    assert (exc.value.code, exc.value.message) == (
+        "forbidden",
+        "only the city headquarters manages the indicator catalogue and targets",
+    )
 
 
 def test_the_ranking_orders_districts_by_progress(officer_a, officer_b, hq, retail, api_of):
