@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "apps.enterprises",
     "apps.venues",
     "apps.codes",
+    "apps.arrivals",
 ]
 
 MIDDLEWARE = [

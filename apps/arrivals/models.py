@@ -1,0 +1,109 @@
+"""Inbound travellers, their steps through the closed loop, and overdue alerts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.arrivals.choices import AlertLevel, Handoff, OriginKind, OriginRisk, Stage, Transport
+
+
+class TravellerQuerySet(models.QuerySet["Traveller"]):
+    def visible_to(self, user: object, perm: str = "arrival.view") -> TravellerQuerySet:
+        """Travellers bound for, or screened at a port in, the user's jurisdiction."""
+        from apps.accounts.scoping import area_q
+
+        return self.filter(area_q(user, perm, "destination_area") | area_q(user, perm, "port_area"))
+
+
+class Traveller(models.Model):
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    # Idempotency of registration: e.g. "manifest:<trip>:<doc hash>" or "api:<client id>".
+    source_ref = models.CharField(max_length=120, unique=True)
+    origin_kind = models.CharField(_("origin"), max_length=10, choices=OriginKind.choices)
+    origin_country = models.CharField(_("country of departure"), max_length=2, blank=True)
+    origin_area = models.CharField(_("area of departure"), max_length=64, blank=True)
+    origin_risk = models.CharField(
+        _("risk level at departure"), max_length=8, choices=OriginRisk.choices, default=OriginRisk.LOW
+    )
+    transport = models.CharField(_("transport"), max_length=8, choices=Transport.choices)
+    transport_no = models.CharField(_("flight or train number"), max_length=16, blank=True)
+    trip = models.ForeignKey("cases.Trip", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    arrived_at = models.DateTimeField(_("arrival time"))
+    port_area = models.ForeignKey(
+        "geo.Area", verbose_name=_("port"), on_delete=models.PROTECT, related_name="+"
+    )
+    destination_area = models.ForeignKey(
+        "geo.Area", verbose_name=_("destination"), on_delete=models.PROTECT, related_name="+"
+    )
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.TRANSPORT)
+    stage_entered_at = models.DateTimeField()
+    stage_due_at = models.DateTimeField(null=True, blank=True)
+    owner_role = models.CharField(max_length=24, blank=True)
+    owner_area = models.ForeignKey(
+        "geo.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    overdue_level = models.PositiveSmallIntegerField(default=0)
+    classification = models.JSONField(default=dict, blank=True)  # the deciding rule and its outcome
+    handoff = models.CharField(max_length=8, choices=Handoff.choices, default=Handoff.NONE, blank=True)
+    handoff_request = models.JSONField(default=dict, blank=True)  # replayed while pending
+    quarantine_order_id = models.PositiveBigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TravellerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-arrived_at", "id"]
+        verbose_name = _("inbound traveller")
+        verbose_name_plural = _("inbound travellers")
+        indexes = [
+            models.Index(fields=["stage", "stage_due_at"], name="arrival_stage_due"),
+            models.Index(fields=["handoff"], name="arrival_handoff"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_origin_kind_display()} {self.transport_no} {self.arrived_at:%Y-%m-%d}"
+
+
+class TravellerEvent(models.Model):
+    """One step of the loop, with who made it and the evidence it carried."""
+
+    traveller = models.ForeignKey(Traveller, on_delete=models.CASCADE, related_name="events")
+    from_stage = models.CharField(max_length=12, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(max_length=12, choices=Stage.choices)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    evidence = models.JSONField(default=dict, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_stage or '-'} → {self.to_stage}"
+
+
+class StageAlert(models.Model):
+    """An overdue stage: first to its owner, then to the district (once each per stage entry)."""
+
+    traveller = models.ForeignKey(Traveller, on_delete=models.CASCADE, related_name="alerts")
+    stage = models.CharField(max_length=12, choices=Stage.choices)
+    stage_entered_at = models.DateTimeField()
+    level = models.PositiveSmallIntegerField(choices=AlertLevel.choices)
+    role = models.CharField(max_length=24)
+    area = models.ForeignKey("geo.Area", on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-raised_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["traveller", "stage", "stage_entered_at", "level"], name="arrival_alert_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stage} L{self.level}"
