@@ -235,4 +235,3 @@ def test_cases_imported_from_abroad_do_not_raise_the_districts_risk(crowd: list[
     day = dt.date(2020, 3, 2)
     _bulk_cases(crowd, [("990101001001", day, Origin.ABROAD)] * 3 + [("990101001001", day, Origin.DOMESTIC)])
     assert confirmed_days_by_district() == {"990101": [day]}
-
