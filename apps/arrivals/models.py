@@ -107,3 +107,27 @@ class StageAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stage} L{self.level}"
+
+
+class ManifestImport(models.Model):
+    """One uploaded passenger manifest and its report (bad rows with line, field and reason)."""
+
+    trip = models.ForeignKey("cases.Trip", on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    port_area = models.ForeignKey("geo.Area", on_delete=models.PROTECT, related_name="+")
+    total_rows = models.PositiveIntegerField(default=0)
+    matched = models.PositiveIntegerField(default=0)  # passengers found in the person registry
+    persons_created = models.PositiveIntegerField(default=0)
+    travellers_created = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.trip} {self.filename}"

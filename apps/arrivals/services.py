@@ -38,7 +38,7 @@ def escalate_after() -> dt.timedelta:
     return dt.timedelta(hours=float(getattr(settings, "TONGCHOU_ARRIVAL_ESCALATE_HOURS", 12)))
 
 
-def _enter(traveller: Traveller, stage: str, now: dt.datetime) -> None:
+def enter_stage(traveller: Traveller, stage: str, now: dt.datetime) -> None:
     core_stage = loop.Stage(stage)
     traveller.stage = stage
     traveller.stage_entered_at = now
@@ -124,7 +124,7 @@ def traveller_register(
         port_area_id=port_area_id,
         destination_area_id=destination_area_id,
     )
-    _enter(traveller, Stage.TRANSPORT, arrived_at)
+    enter_stage(traveller, Stage.TRANSPORT, arrived_at)
     with transaction.atomic():
         traveller.save()
         TravellerEvent.objects.create(traveller=traveller, to_stage=Stage.TRANSPORT, at=now, actor=actor)
@@ -176,7 +176,7 @@ def traveller_advance(
                 "the stay reference does not match this traveller's quarantine",
                 [{"field": "stay", "message": "unknown stay"}],
             )
-        _enter(locked, to, now)
+        enter_stage(locked, to, now)
         locked.save()
         TravellerEvent.objects.create(
             traveller=locked,
