@@ -131,3 +131,21 @@ class ManifestImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trip} {self.filename}"
+
+
+class ArrivalRuleSet(models.Model):
+    """A version of the classification rules (core.arrival_rules), in force from its day."""
+
+    version = models.CharField(_("version"), max_length=40, unique=True)
+    effective_from = models.DateField(_("effective from"))
+    rules = models.JSONField(_("rules"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_from", "-version"]
+
+    def __str__(self) -> str:
+        return f"{self.version} ({self.effective_from})"

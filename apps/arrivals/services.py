@@ -15,14 +15,14 @@ from apps.accounts.audit import audit_record
 from apps.accounts.choices import AuditAction
 from apps.accounts.models import RoleGrant, User
 from apps.arrivals.choices import Handoff, Stage
-from apps.arrivals.models import StageAlert, Traveller, TravellerEvent
+from apps.arrivals.models import ArrivalRuleSet, StageAlert, Traveller, TravellerEvent
 from apps.common.errors import Forbidden, ServiceError, ValidationFailed
 from apps.geo.selectors import all_area_codes
 from apps.people import pii
 from apps.people.models import Person
 from apps.people.services import person_columns
+from core import arrival_rules, geocodes
 from core import arrivals_loop as loop
-from core import geocodes
 from core.persons import clean_person
 
 QUARANTINE_APP = "apps.quarantine"
@@ -348,3 +348,83 @@ def _district_of(area_code: str) -> str:
         assert parent is not None
         code = parent
     return code
+
+
+# --------------------------------------------------------------------------- classification
+
+
+def rules_in_force(day: dt.date) -> arrival_rules.RuleSet:
+    stored = [
+        arrival_rules.parse_rules(r.version, r.effective_from, r.rules)
+        for r in ArrivalRuleSet.objects.filter(effective_from__lte=day)
+    ]
+    return arrival_rules.in_force(stored, day)
+
+
+def ruleset_save(
+    *, actor: User, version: str, effective_from: dt.date, rules: list[dict[str, Any]]
+) -> ArrivalRuleSet:
+    """Store a new version of the rules (versions are never changed once stored)."""
+    try:
+        parsed = arrival_rules.parse_rules(version, effective_from, rules)
+    except arrival_rules.RuleError as error:
+        raise ValidationFailed(
+            "invalid_rules", "the rules are not valid", [{"message": str(error)}]
+        ) from None
+    if ArrivalRuleSet.objects.filter(version=parsed.version).exists():
+        raise ServiceError("version_exists", "a rule set with this version exists")
+    row = ArrivalRuleSet.objects.create(
+        version=parsed.version, effective_from=effective_from, rules=rules, created_by=actor
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=row)
+    return row
+
+
+def traveller_classify(
+    *, actor: User, traveller: Traveller, positive: bool = False, symptomatic: bool = False
+) -> Traveller:
+    """Classify by the rules in force on the arrival day and act on it: a quarantine order is asked
+    for (centralised or home), or a suspected case is opened (designated hospital). The deciding rule
+    is stored with the traveller."""
+    day = timezone.localtime(traveller.arrived_at).date()
+    rules = rules_in_force(day)
+    facts = arrival_rules.ArrivalFacts(traveller.origin_kind, traveller.origin_risk, positive, symptomatic)
+    decision = arrival_rules.classify(facts, rules)
+    rule = decision.rule
+    traveller.classification = {
+        "version": decision.version,
+        "rule": rule.code,
+        "outcome": rule.outcome,
+        "days": rule.days,
+        "zh": rule.zh,
+        "en": rule.en,
+        "positive": positive,
+        "symptomatic": symptomatic,
+    }
+    traveller.save(update_fields=["classification"])
+    if rule.outcome in ("centralised", "home"):
+        traveller = hand_to_quarantine(
+            traveller=traveller, kind=rule.outcome, actor=actor, policy_code=f"{decision.version}:{rule.code}"
+        )
+    elif rule.outcome == "hospital":
+        from apps.cases.choices import CaseStatus, Origin
+        from apps.cases.services import case_report
+
+        case = case_report(
+            actor=actor,
+            person=traveller.person,
+            status=CaseStatus.SUSPECTED,
+            origin=Origin.ABROAD if traveller.origin_kind == "abroad" else Origin.DOMESTIC,
+            note=f"arrival:{traveller.pk} {rule.code}",
+            check=False,
+        )
+        traveller.classification["case_id"] = case.pk
+        traveller.save(update_fields=["classification"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=traveller,
+        area_code=traveller.destination_area_id,
+        after={"classification": rule.code, "version": decision.version},
+    )
+    return traveller
