@@ -149,3 +149,51 @@ class ArrivalRuleSet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} ({self.effective_from})"
+
+
+class InstanceRootKey(models.Model):
+    """This instance's long-lived root key that signs its published trust list (private half encrypted)."""
+
+    kid = models.CharField(max_length=64, primary_key=True)
+    public_raw = models.BinaryField()
+    private_enc = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.kid
+
+
+class ForeignTrustList(models.Model):
+    """Another city's trust list, imported by an operator; its root is pinned for later imports."""
+
+    issuer_area = models.CharField(_("issuer area"), max_length=12)
+    issuer_name = models.CharField(_("issuer"), max_length=100)
+    root_kid = models.CharField(_("root key"), max_length=64, unique=True)
+    root_raw = models.BinaryField()
+    issued_at = models.DateTimeField(_("issued"))
+    valid_until = models.DateTimeField(_("valid until"))
+    document = models.JSONField()
+    imported_at = models.DateTimeField(_("imported"))
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["issuer_area", "root_kid"]
+
+    def __str__(self) -> str:
+        return f"{self.issuer_name} ({self.issuer_area})"
+
+
+class ForeignCodeKey(models.Model):
+    """A code-verification key of another city, from its trust list; a revoked key verifies nothing."""
+
+    kid = models.CharField(max_length=64, unique=True)
+    trust_list = models.ForeignKey(ForeignTrustList, on_delete=models.CASCADE, related_name="keys")
+    public_raw = models.BinaryField()
+    retired_at_epoch = models.BigIntegerField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.kid
