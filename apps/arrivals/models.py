@@ -197,3 +197,44 @@ class ForeignCodeKey(models.Model):
 
     def __str__(self) -> str:
         return self.kid
+
+
+class DccSigner(models.Model):
+    """An EU DCC document signer from an imported trust list (the gateway's format)."""
+
+    kid = models.CharField(max_length=16, unique=True)  # base64 of the 8-byte key id
+    country = models.CharField(max_length=2)
+    der = models.BinaryField()
+    subject = models.CharField(max_length=200, blank=True)
+    not_after = models.DateTimeField()
+    imported_at = models.DateTimeField()
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["country", "kid"]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.kid}"
+
+
+class Screening(models.Model):
+    """Port screening of a traveller: temperature, symptoms, sampling, and the certificate's verdict."""
+
+    traveller = models.ForeignKey(Traveller, on_delete=models.CASCADE, related_name="screenings")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    temperature = models.DecimalField(_("temperature"), max_digits=3, decimal_places=1, null=True, blank=True)
+    symptoms = models.BooleanField(_("symptoms"), default=False)
+    sampled = models.BooleanField(_("sampled"), default=False)
+    sample_id = models.CharField(_("sample id"), max_length=40, blank=True)
+    certificate_verdict = models.CharField(max_length=16, blank=True)
+    certificate_reason = models.CharField(max_length=24, blank=True)
+    certificate_summary = models.JSONField(default=dict, blank=True)  # type, country, dates; never the name
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.traveller_id} {self.at:%Y-%m-%d %H:%M}"
