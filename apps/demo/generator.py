@@ -24,6 +24,7 @@ DEFAULT_STEPS = ["apps.demo.steps.areas", "apps.demo.steps.persons", "apps.demo.
 DEFAULT_STEPS += ["apps.codes.demo", "apps.venues.demo"]
 DEFAULT_STEPS += ["apps.enterprises.demo"]
 DEFAULT_STEPS += ["apps.cases.demo"]  # keep after any step that makes scans: the outbreak spreads along them
+DEFAULT_STEPS += ["apps.arrivals.demo"]
 DEFAULT_STEPS += ["apps.projects.demo", "apps.indicators.demo", "apps.prices.demo", "apps.society.demo"]
 
 
