@@ -31,6 +31,9 @@ class Traveller(models.Model):
     transport_no = models.CharField(_("flight or train number"), max_length=16, blank=True)
     trip = models.ForeignKey("cases.Trip", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     arrived_at = models.DateTimeField(_("arrival time"))
+    arrival_day = models.DateField(
+        _("day of arrival")
+    )  # in Shanghai: the board groups by it without a time zone
     port_area = models.ForeignKey(
         "geo.Area", verbose_name=_("port"), on_delete=models.PROTECT, related_name="+"
     )
@@ -60,6 +63,7 @@ class Traveller(models.Model):
         indexes = [
             models.Index(fields=["stage", "stage_due_at"], name="arrival_stage_due"),
             models.Index(fields=["handoff"], name="arrival_handoff"),
+            models.Index(fields=["arrival_day", "stage"], name="arrival_day_stage"),
         ]
 
     def __str__(self) -> str:

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, QuerySet
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.arrivals.models import Traveller
 from core import arrivals_loop as loop
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def travellers_visible(*, user: User) -> QuerySet[Traveller]:
@@ -35,12 +31,8 @@ def loop_board(
         board.by_stage[stage] += item["n"]
         if stage is not loop.Stage.CLOSED:
             board.by_owner[(f"{item['owner_role']}@{item['owner_area_id']}", stage)] += item["n"]
-    days = (
-        rows.annotate(day=TruncDate("arrived_at", tzinfo=SHANGHAI))
-        .values("day", "stage")
-        .annotate(n=Count("id"))
-    )
-    board.by_day = Counter({(item["day"], loop.Stage(item["stage"])): item["n"] for item in days.order_by()})
+    days = rows.values("arrival_day", "stage").annotate(n=Count("id")).order_by()
+    board.by_day = Counter({(item["arrival_day"], loop.Stage(item["stage"])): item["n"] for item in days})
     late = (
         rows.exclude(stage=loop.Stage.CLOSED)
         .filter(stage_due_at__lt=now)

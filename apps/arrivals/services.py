@@ -39,7 +39,10 @@ def escalate_after() -> dt.timedelta:
 
 
 def enter_stage(traveller: Traveller, stage: str, now: dt.datetime) -> None:
+    """Open ``stage`` at ``now``: its deadline and owner (a traveller's first stage also dates the arrival)."""
     core_stage = loop.Stage(stage)
+    if traveller.arrived_at is not None and getattr(traveller, "arrival_day", None) is None:
+        traveller.arrival_day = timezone.localtime(traveller.arrived_at).date()
     traveller.stage = stage
     traveller.stage_entered_at = now
     traveller.stage_due_at = loop.deadline(core_stage, now, stage_spans())
