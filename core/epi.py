@@ -43,6 +43,9 @@ class CurveDay:
     onset_imported: int
     report_local: int
     report_imported: int
+    # Of the imported: those from abroad (境外输入); the rest came from other domestic areas.
+    onset_abroad: int = 0
+    report_abroad: int = 0
 
 
 def epidemic_curve(

@@ -44,13 +44,13 @@ import contextlib
 import enum
 import hashlib
 import re
-import struct
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Final
 
 import cbor2
+import numpy as np
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from nacl.bindings import crypto_sign_open
@@ -91,6 +91,7 @@ _B45_ALPHABET: Final = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 _B45_TABLE: Final = bytes(
     _B45_ALPHABET.find(chr(i)) & 0xFF if chr(i) in _B45_ALPHABET else 0xFF for i in range(256)
 )
+_B45_WEIGHTS: Final = np.array([1, 45, 2025], dtype=np.uint32)
 
 
 def b45encode(data: bytes) -> str:
@@ -108,7 +109,10 @@ def b45encode(data: bytes) -> str:
 
 
 def b45decode(text: str) -> bytes:
-    """Strict Base45: upper-case alphabet only, every group in range; MalformedCodeError otherwise."""
+    """Strict Base45: upper-case alphabet only, every group in range; MalformedCodeError otherwise.
+
+    Vectorised (numpy): an EU certificate's 500 characters decode in a fraction of the time of a
+    Python loop, which matters when decoding must cost less than the signature check."""
     if not text.isascii():
         raise MalformedCodeError("not Base45: non-ASCII character")
     values = text.encode("ascii").translate(_B45_TABLE)
@@ -117,16 +121,12 @@ def b45decode(text: str) -> bytes:
     whole, rest = divmod(len(values), 3)
     if rest == 1:
         raise MalformedCodeError("not Base45: bad length")
-    end = whole * 3
-    pairs = [
-        a + 45 * b + 2025 * c
-        for a, b, c in zip(values[0:end:3], values[1:end:3], values[2:end:3], strict=True)
-    ]
-    if pairs and max(pairs) > 0xFFFF:
+    groups = np.frombuffer(values, np.uint8)[: whole * 3].reshape(whole, 3) @ _B45_WEIGHTS
+    if whole and int(groups.max()) > 0xFFFF:
         raise MalformedCodeError("not Base45: group out of range")
-    out = struct.pack(f">{whole}H", *pairs)
+    out = groups.astype(">u2").tobytes()
     if rest == 2:
-        last = values[end] + 45 * values[end + 1]
+        last = values[-2] + 45 * values[-1]
         if last > 0xFF:
             raise MalformedCodeError("not Base45: group out of range")
         out += bytes((last,))

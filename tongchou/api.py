@@ -186,3 +186,5 @@ api.add_router("/society/", "apps.society.api.router")
 api.add_router("/cases/", "apps.cases.api.router")
 api.add_router("/epi/", "apps.epi.api.router")
 api.add_router("/quarantine/", "apps.quarantine.api.router")
+
+api.add_router("/arrivals/", "apps.arrivals.api.router")

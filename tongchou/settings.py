@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "apps.venues",
     "apps.codes",
     "apps.quarantine",
+
+    "apps.arrivals",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("prices/", include("apps.prices.urls")),
     path("society/", include("apps.society.urls")),
     path("cases/", include("apps.cases.urls")),
+    path("arrivals/", include("apps.arrivals.urls")),
     path("epi/", include("apps.epi.urls")),
     path("quarantine/", include("apps.quarantine.urls")),
     path("enterprises/", include("apps.enterprises.urls")),

@@ -66,6 +66,10 @@ class Perm(models.TextChoices):
     DISPUTE_VIEW = "dispute.view", _("See disputes")
     DISPUTE_CHANGE = "dispute.change", _("Register and resolve disputes")
     DISPUTE_REVEAL = "dispute.reveal", _("Reveal dispute parties")
+    # Inbound travellers and the closed loop, certificates, trust lists (apps.arrivals)
+    ARRIVAL_VIEW = "arrival.view", _("See inbound travellers and the loop board")
+    ARRIVAL_CHANGE = "arrival.change", _("Register, screen and move inbound travellers")
+    TRUST_MANAGE = "trust.manage", _("Manage certificate and health-code trust lists")
 
 
 _OFFICER = {
@@ -173,3 +177,15 @@ ROLE_PERMS[Role.EPIDEMIOLOGIST] |= {QUARANTINE_VIEW, QUARANTINE_ORDER}
 ROLE_PERMS[Role.COMMUNITY_WORKER] |= {QUARANTINE_VIEW, QUARANTINE_CHANGE}
 ROLE_PERMS[Role.COMMANDER] |= {QUARANTINE_VIEW}
 ROLE_PERMS[Role.CLINICIAN] |= {QUARANTINE_VIEW}
+
+# Inbound travellers (issue 13): every stage owner moves travellers; the headquarters sees the board.
+for _role, _perms in {
+    Role.COMMANDER: {Perm.ARRIVAL_VIEW, Perm.TRUST_MANAGE},
+    Role.DISTRICT_OFFICER: {Perm.ARRIVAL_VIEW, Perm.ARRIVAL_CHANGE},
+    Role.CHECKPOINT_OPERATOR: {Perm.ARRIVAL_VIEW, Perm.ARRIVAL_CHANGE},
+    Role.QUARANTINE_MANAGER: {Perm.ARRIVAL_VIEW, Perm.ARRIVAL_CHANGE},
+    Role.CLINICIAN: {Perm.ARRIVAL_VIEW, Perm.ARRIVAL_CHANGE},
+    Role.COMMUNITY_WORKER: {Perm.ARRIVAL_VIEW, Perm.ARRIVAL_CHANGE},
+    Role.EPIDEMIOLOGIST: {Perm.ARRIVAL_VIEW},
+}.items():
+    ROLE_PERMS[_role] |= _perms

@@ -43,7 +43,12 @@ CLASS_STATUSES: dict[str, tuple[str, ...]] = {
 
 class Origin(models.TextChoices):
     LOCAL = "local", _("Local")
-    IMPORTED = "imported", pgettext_lazy("case origin", "Imported")  # 境外输入 or from another area
+    ABROAD = "abroad", pgettext_lazy("case origin", "Imported from abroad")  # 境外输入
+    DOMESTIC = "domestic", pgettext_lazy("case origin", "From another domestic area")  # 外地输入
+
+
+# Not local transmission: both kinds of imported case (the reproduction number counts them apart from local).
+IMPORTED_ORIGINS = (Origin.ABROAD, Origin.DOMESTIC)
 
 
 class LabResultValue(models.TextChoices):

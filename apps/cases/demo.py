@@ -246,7 +246,7 @@ def _cases(
         case = Case(
             person_id=person,
             area_id=area_of[person],
-            origin=Origin.IMPORTED if info["imported"] else Origin.LOCAL,
+            origin=Origin.ABROAD if info["imported"] else Origin.LOCAL,
             onset_date=timezone.localtime(onset).date() if symptomatic else None,
             first_visit_at=visit,
             reported_at=report,

@@ -204,12 +204,16 @@ SERVICE_MESSAGES: tuple[str, ...] = (
     gettext_noop("sex is M or F"),
     gettext_noop("an ID number is 17 digits followed by a digit or X"),
     # Added after the branches merged (found by tests/common/test_messages.py's scan of raised messages).
-    gettext_noop("isolation starts with quarantine or admission, whichever came first: set quarantined_at or admitted_at"),
+    gettext_noop(
+        "isolation starts with quarantine or admission, whichever came first: set quarantined_at or admitted_at"
+    ),
     gettext_noop("mapping must be a JSON object of column names"),
     gettext_noop("no such import of yours"),
     gettext_noop("the account that uploaded the file is no longer active"),
     gettext_noop("this idempotency key was already used with a different payload"),
-    gettext_noop("this person is already registered in another jurisdiction; that district has been notified"),
+    gettext_noop(
+        "this person is already registered in another jurisdiction; that district has been notified"
+    ),
     gettext_noop("you may not override codes"),
     # Referrals of registrations attempted elsewhere (apps.people).
     gettext_noop("you may not decide referrals of this area"),
@@ -256,6 +260,33 @@ SERVICE_MESSAGES: tuple[str, ...] = (
     gettext_noop("this room is not free"),
     gettext_noop("this stay cannot take that step from its status"),
     gettext_noop("you are not in quarantine"),
+
+    # apps.arrivals (issue 13); translated in apps/arrivals/locale
+    gettext_noop("a key of the list belongs to another city's list"),
+    gettext_noop("a key of the list has the id of one of our own keys"),
+    gettext_noop("a rule set with this version exists"),
+    gettext_noop("a signer's certificate is missing"),
+    gettext_noop("a temperature between 30 and 45 °C"),
+    gettext_noop("no such key"),
+    gettext_noop("no such manifest import"),
+    gettext_noop("no such traveller"),
+    gettext_noop("no such trust list"),
+    gettext_noop("only the owner of this stage may close it"),
+    gettext_noop("only trust-list managers may do this"),
+    gettext_noop("port staff only"),
+    gettext_noop("the file is not a trust list"),
+    gettext_noop("the rules are not valid"),
+    gettext_noop("the stay reference does not match this traveller's quarantine"),
+    gettext_noop("the traveller record has errors"),
+    gettext_noop("the trip description has errors"),
+    gettext_noop("the trust list is refused"),
+    gettext_noop("this stage cannot be closed without its evidence"),
+    gettext_noop("this step is not part of the loop"),
+    gettext_noop("unknown quarantine kind"),
+    gettext_noop("you may not change this traveller"),
+    gettext_noop("you may not import manifests for this port"),
+    gettext_noop("you may not register travellers at this port"),
+    gettext_noop("you may not see the loop board"),
 )
 
 # The fields a service names in an error's details, as a form would label them.

@@ -25,6 +25,8 @@ DEFAULT_STEPS += ["apps.codes.demo", "apps.venues.demo"]
 DEFAULT_STEPS += ["apps.enterprises.demo"]
 DEFAULT_STEPS += ["apps.cases.demo"]  # keep after any step that makes scans: the outbreak spreads along them
 DEFAULT_STEPS += ["apps.quarantine.demo"]  # after cases: its confirmed contacts' orders become stays
+
+DEFAULT_STEPS += ["apps.arrivals.demo"]
 DEFAULT_STEPS += ["apps.projects.demo", "apps.indicators.demo", "apps.prices.demo", "apps.society.demo"]
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import pgettext_lazy as pgettext
 
 from apps.accounts.choices import Perm
 from apps.accounts.models import User
-from apps.cases.choices import CONFIRMED_STATUSES, CaseStatus, ContactStatus, Origin
+from apps.cases.choices import CONFIRMED_STATUSES, IMPORTED_ORIGINS, CaseStatus, ContactStatus, Origin
 from apps.cases.models import Case, Contact, TransmissionLink
 from apps.epi.models import DistrictRisk
 from apps.epi.services import risk_levels_today
@@ -48,7 +48,8 @@ def _counts(qs: QuerySet[Case], day_expr: Any) -> dict[tuple[dt.date, str], int]
 
 
 def curve(*, user: User, area: str = "") -> list[epi.CurveDay]:
-    """Daily confirmed cases by onset and by report, local vs imported, zeros filled in (two queries)."""
+    """Daily confirmed cases by onset and by report, local vs imported (and of those, from abroad), zeros
+    filled in (two queries)."""
     qs = confirmed_cases(user=user, area=area)
     onset = _counts(qs, F("onset_date"))
     report = _counts(qs, TruncDate("reported_at", tzinfo=SHANGHAI))
@@ -63,9 +64,11 @@ def curve(*, user: User, area: str = "") -> list[epi.CurveDay]:
             epi.CurveDay(
                 d,
                 onset.get((d, Origin.LOCAL), 0),
-                onset.get((d, Origin.IMPORTED), 0),
+                sum(onset.get((d, o), 0) for o in IMPORTED_ORIGINS),
                 report.get((d, Origin.LOCAL), 0),
-                report.get((d, Origin.IMPORTED), 0),
+                sum(report.get((d, o), 0) for o in IMPORTED_ORIGINS),
+                onset_abroad=onset.get((d, Origin.ABROAD), 0),
+                report_abroad=report.get((d, Origin.ABROAD), 0),
             )
         )
     return out
@@ -89,7 +92,7 @@ def incidence(*, user: User, area: str = "") -> Incidence:
     n = (last - first).days + 1
     local, imported = [0] * n, [0] * n
     for (d, origin), value in counts.items():
-        (imported if origin == Origin.IMPORTED else local)[(d - first).days] += value
+        (imported if origin in IMPORTED_ORIGINS else local)[(d - first).days] += value
     return Incidence(first, local, imported)
 
 

@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
 
-from apps.cases.choices import CONFIRMED_STATUSES
+from apps.cases.choices import CONFIRMED_STATUSES, Origin
 from apps.cases.models import Case, Cluster
 from apps.epi.models import DistrictRisk
 from apps.geo.choices import AreaLevel
@@ -23,9 +23,13 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def confirmed_days_by_district() -> dict[str, list[dt.date]]:
-    """Every confirmed case's local confirmation day, per district, aggregated in SQL (one query)."""
+    """Every confirmed case's local confirmation day, per district, aggregated in SQL (one query).
+
+    Cases imported from abroad are left out: they are isolated on arrival inside the closed loop
+    (闭环管理), so they say nothing of transmission in the district they were screened in."""
     rows = (
         Case.objects.filter(status__in=CONFIRMED_STATUSES, confirmed_at__isnull=False)
+        .exclude(origin=Origin.ABROAD)
         .annotate(district=Substr("area_id", 1, 6), day=TruncDate("confirmed_at", tzinfo=SHANGHAI))
         .values("district", "day")
         .annotate(n=Count("id"))

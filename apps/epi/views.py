@@ -37,6 +37,8 @@ def dashboard_data(user: Any, area: str) -> dict[str, Any]:
                 "onset_imported": d.onset_imported,
                 "report_local": d.report_local,
                 "report_imported": d.report_imported,
+                "onset_abroad": d.onset_abroad,
+                "report_abroad": d.report_abroad,
             }
             for d in curve
         ],

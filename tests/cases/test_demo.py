@@ -54,7 +54,7 @@ def test_the_demo_outbreak_rises_peaks_and_declines_and_can_be_rerun(make_user: 
     users.run(ctx)
     summary = demo.run(ctx)
     assert summary["cases"] >= 40 and summary["imported"] >= 1 and summary["traced"] > 0
-    assert Case.objects.filter(origin=Origin.IMPORTED).exists()
+    assert Case.objects.filter(origin=Origin.ABROAD).exists()
     assert (
         Case.objects.filter(status=CaseStatus.RECOVERED).exists()
         and Case.objects.filter(status=CaseStatus.HOSPITALISED).exists()

@@ -114,7 +114,11 @@ def test_rt_and_the_curve_come_from_the_cases_as_core_epi_computes_them(
     start = dt.date(2020, 1, 20)
     daily = [1, 0, 2, 3, 2, 4, 5, 4, 6, 7, 5, 6, 4, 3, 2, 2, 1]
     plan = [
-        ("990101001001", start + dt.timedelta(days=i + 3), Origin.IMPORTED if i == 0 else Origin.LOCAL)
+        (
+            "990101001001",
+            start + dt.timedelta(days=i + 3),
+            Origin.ABROAD if i == 0 else Origin.DOMESTIC if i == 2 else Origin.LOCAL,
+        )
         for i, n in enumerate(daily)
         for _ in range(n)
     ]
@@ -127,7 +131,9 @@ def test_rt_and_the_curve_come_from_the_cases_as_core_epi_computes_them(
     assert selectors.reproduction(user=user) == expected
     curve = selectors.curve(user=user)
     assert sum(d.onset_local + d.onset_imported for d in curve) == sum(daily)
-    assert sum(d.report_imported for d in curve) == 1
+    # Imported = from abroad (1) + from other domestic areas (2), counted apart on the curve.
+    assert sum(d.report_imported for d in curve) == 3
+    assert sum(d.report_abroad for d in curve) == sum(d.onset_abroad for d in curve) == 1
     other = make_user("epidemiologist", "990102")
     assert selectors.incidence(user=other).local == []
 
@@ -218,3 +224,14 @@ def test_early_isolation_is_measured_to_the_quarantine_not_the_admission(
     delays = api_of(epi_user).get("/api/epi/dashboard").json()["delays"]
     (row,) = [d for d in delays if d["kind"] == "report_to_isolation"]
     assert (row["n"], row["median"]) == (1, 0.0)  # 0 days, not the 3 days to admission
+
+
+@pytest.mark.django_db
+def test_cases_imported_from_abroad_do_not_raise_the_districts_risk(crowd: list[Person]) -> None:
+    """Isolated on arrival in the closed loop, they say nothing of local transmission; a case from
+    another domestic area counts like a local one."""
+    from apps.epi.services import confirmed_days_by_district
+
+    day = dt.date(2020, 3, 2)
+    _bulk_cases(crowd, [("990101001001", day, Origin.ABROAD)] * 3 + [("990101001001", day, Origin.DOMESTIC)])
+    assert confirmed_days_by_district() == {"990101": [day]}
