@@ -66,6 +66,11 @@ class Perm(models.TextChoices):
     DISPUTE_VIEW = "dispute.view", _("See disputes")
     DISPUTE_CHANGE = "dispute.change", _("Register and resolve disputes")
     DISPUTE_REVEAL = "dispute.reveal", _("Reveal dispute parties")
+    # Screening lists, record linkage, community work items (apps.screening)
+    SCREENING_VIEW = "screening.view", _("See screening lists, work items and reconciliation")
+    SCREENING_IMPORT = "screening.import", _("Import screening lists")
+    SCREENING_REVIEW = "screening.review", _("Confirm or reject record-linkage candidates")
+    SCREENING_VISIT = "screening.visit", _("Record screening visits and reassign work items")
 
 
 _OFFICER = {
@@ -160,3 +165,10 @@ ROLE_PERMS[Role.ECONOMIC_OFFICER] |= _RECOVERY_VIEW | {
     Perm.SCHOOL_CHANGE, Perm.DISPUTE_CHANGE, Perm.DISPUTE_REVEAL,
 }
 ROLE_PERMS[Role.DISTRICT_OFFICER] |= _RECOVERY_VIEW | {Perm.INDICATOR_REPORT, Perm.SCHOOL_CHANGE, Perm.DISPUTE_CHANGE}
+
+# Screening (issue 14): the headquarters reads, district officers run lists and review links, communities visit.
+ROLE_PERMS[Role.COMMANDER] |= {Perm.SCREENING_VIEW}
+ROLE_PERMS[Role.DISTRICT_OFFICER] |= {Perm.SCREENING_VIEW, Perm.SCREENING_IMPORT, Perm.SCREENING_REVIEW,
+                                      Perm.SCREENING_VISIT}
+ROLE_PERMS[Role.COMMUNITY_WORKER] |= {Perm.SCREENING_VIEW, Perm.SCREENING_IMPORT, Perm.SCREENING_VISIT}
+ROLE_PERMS[Role.EPIDEMIOLOGIST] |= {Perm.SCREENING_VIEW}
