@@ -7,12 +7,13 @@ duplicated lines, and people who are not in the registry at all.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from core import synthetic
+from core import idnum, synthetic
 
 # Characters that sound alike (same toneless pinyin): what a clerk typing by sound produces.
 HOMOPHONES = (
@@ -136,6 +137,26 @@ def to_15(number: str) -> str:
     return number[:6] + number[8:17]
 
 
+def _strangers(
+    rng: random.Random,
+    registry: Sequence[synthetic.PersonSpec],
+    count: int,
+    today: dt.date,
+    communities: Sequence[str],
+) -> list[synthetic.PersonSpec]:
+    """People not in the registry: a generator restarts its ID sequences, so a clash with a registered number is
+    replaced by a free one (a stranger never carries a registered person's document)."""
+    taken = {p.doc_number for p in registry}
+    out = []
+    for p in synthetic.people(rng, count, today, list(communities)):
+        doc = p.doc_number
+        while doc in taken and p.doc_type == "resident_id":
+            doc = idnum.make(p.area_code, p.birth_date, rng.randrange(500), p.sex)
+        taken.add(doc)
+        out.append(dataclasses.replace(p, doc_number=doc))
+    return out
+
+
 def dirty_list(
     rng: random.Random,
     registry: Sequence[synthetic.PersonSpec],
@@ -146,9 +167,7 @@ def dirty_list(
     dirt: Dirt = Dirt(),
 ) -> list[DirtyRow]:
     """`size` rows about registry persons (and some strangers), each with its truth."""
-    strangers = list(
-        synthetic.people(rng, max(1, int(size * dirt.not_registered) + 1), today, list(communities))
-    )
+    strangers = _strangers(rng, registry, max(1, int(size * dirt.not_registered) + 1), today, communities)
     out: list[DirtyRow] = []
     residents = [i for i, p in enumerate(registry) if p.doc_type == "resident_id"]
     while len(out) < size:

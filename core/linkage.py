@@ -126,9 +126,9 @@ COMPARISONS = (
 )
 FIELDS = ("name", "birth", "phone", "sex", "area")
 # Blocking: a pair is scored only if it shares one of these; each catches what the others' typos break.
-BLOCKING = (
+BLOCKING: tuple[Any, ...] = (
     block_on("birth"),
-    "l.birth_swapped = r.birth",
+    {"blocking_rule": "l.birth_swapped = r.birth"},
     block_on("phone"),
     block_on("name_py", "birth_ym"),
     block_on("name_py", "sex", "area"),
@@ -149,7 +149,8 @@ def _settings(model: dict[str, Any] | None, n_right: int) -> SettingsCreator | d
             **model,
             "link_type": "link_only",
             "blocking_rules_to_generate_predictions": [
-                b if isinstance(b, str) else b.get_blocking_rule("duckdb").blocking_rule_sql for b in BLOCKING
+                b["blocking_rule"] if isinstance(b, dict) else b.get_blocking_rule("duckdb").blocking_rule_sql
+                for b in BLOCKING
             ],
         }
     return SettingsCreator(
@@ -193,7 +194,7 @@ def predict(
     wanted = ["unique_id_l", "unique_id_r", "source_dataset_l", "match_probability"]
     wanted += [f"{kind}_{field}" for field in FIELDS for kind in ("gamma", "mw")]
     out = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
-    table = out.as_pyarrow_table().select(wanted)
+    table = out.as_pyarrow_table().select(wanted)  # type: ignore[no-untyped-call]
     out.drop_table_from_database_and_remove_from_cache()
     labels = _labels(linker)
     pairs: list[Pair] = []
