@@ -109,6 +109,8 @@ class Dirt:
     id_15: float = 0.05
     duplicate: float = 0.03
     not_registered: float = 0.08
+    area_vague: float = 0.10  # only the street or the district is known
+    area_moved: float = 0.05  # the list gives another community (a new address, a work place)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,13 +199,19 @@ def dirty_list(
             )
         elif r < dirt.id_missing + dirt.id_15:
             doc = to_15(doc)
+        area = person.area_code
+        r = rng.random()
+        if r < dirt.area_vague:
+            area = area[: rng.choice((6, 9))]
+        elif r < dirt.area_vague + dirt.area_moved:
+            area = rng.choice(communities)
         values = {
             "name": name,
             "doc_number": doc,
             "sex": person.sex,
             "birth_date": birth.isoformat(),
             "phone": phone,
-            "area_code": person.area_code,
+            "area_code": area,
             "address": person.address,
         }
         out.append(DirtyRow(values, truth))

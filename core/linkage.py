@@ -168,7 +168,7 @@ def train(left: Sequence[Record], right: Sequence[Record], *, seed: int = 1) -> 
     each field is estimated in a block that does not fix it). Returns Splink's model (parameters only)."""
     db = DuckDBAPI(_connection())
     frames = [db.register(_table(left), table_name="rows"), db.register(_table(right), table_name="registry")]
-    linker = Linker(frames, _settings(None, len(right)))
+    linker = Linker(frames, _settings(None, len(right)), log_level=logging.ERROR)
     linker.training.estimate_u_using_random_sampling(max_pairs=2e5, seed=seed)
     linker.training.estimate_parameters_using_expectation_maximisation(
         block_on("birth"), max_pairs=None, record_sample_proportion=1.0
@@ -190,7 +190,7 @@ def predict(
     frames = [db.register(_table(left), table_name="rows"), db.register(_table(right), table_name="registry")]
     # The matching columns are needed for the per-field levels (gamma); only levels and weights leave this function.
     model = {**model, "retain_intermediate_calculation_columns": True, "retain_matching_columns": True}
-    linker = Linker(frames, _settings(model, len(right)))
+    linker = Linker(frames, _settings(model, len(right)), log_level=logging.ERROR)
     wanted = ["unique_id_l", "unique_id_r", "source_dataset_l", "match_probability"]
     wanted += [f"{kind}_{field}" for field in FIELDS for kind in ("gamma", "mw")]
     out = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")

@@ -218,7 +218,9 @@ class LinkCandidate(models.Model):
     probability = models.FloatField(_("match probability"))
     evidence = models.JSONField(_("evidence"), default=dict)  # field -> {level, label, weight}
     status = models.CharField(max_length=10, choices=CandidateStatus.choices, default=CandidateStatus.OPEN)
-    area = models.ForeignKey("geo.Area", on_delete=models.PROTECT, related_name="+")  # the row's
+    area = models.ForeignKey(
+        "geo.Area", on_delete=models.PROTECT, related_name="+"
+    )  # the list's: its owner reviews
     decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

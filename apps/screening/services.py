@@ -378,7 +378,7 @@ def _store(
                     person_id=cand.person_id,
                     probability=cand.probability,
                     evidence=cand.evidence,
-                    area_id=row.area_id,
+                    area_id=lst.area_id,
                 )
             )
     for row in stored:
