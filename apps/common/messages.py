@@ -209,6 +209,22 @@ SERVICE_MESSAGES: tuple[str, ...] = (
     gettext_noop("this idempotency key was already used with a different payload"),
     gettext_noop("this person is already registered in another jurisdiction; that district has been notified"),
     gettext_noop("you may not override codes"),
+    # Screening (apps.screening); their Chinese is in apps/screening/locale.
+    gettext_noop("a source with this name exists in this area"),
+    gettext_noop("the file lacks columns: name"),
+    gettext_noop("no such candidate in your jurisdiction"),
+    gettext_noop("this candidate has already been decided"),
+    gettext_noop("no such work item in your jurisdiction"),
+    gettext_noop("this work item is already resolved"),
+    gettext_noop("this row waits for a reviewer to decide its match"),
+    gettext_noop("say where the person moved to"),
+    gettext_noop("a temperature between 30 and 45 °C"),
+    gettext_noop("a reassignment needs a reason"),
+    gettext_noop("no such source in your jurisdiction"),
+    gettext_noop("no such list in your jurisdiction"),
+    gettext_noop("no such import in your jurisdiction"),
+    gettext_noop("visit within 1 hour to 30 days, urgency 1 to 5"),
+    gettext_noop("choose a file to upload"),
 )
 
 # The fields a service names in an error's details, as a form would label them.

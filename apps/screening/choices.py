@@ -28,7 +28,7 @@ class VisitRule(models.TextChoices):
 
 
 class ImportState(models.TextChoices):
-    QUEUED = "queued", _("Queued")
+    QUEUED = "queued", pgettext_lazy("import job", "Queued")
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")

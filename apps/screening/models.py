@@ -216,7 +216,7 @@ class LinkCandidate(models.Model):
     row = models.ForeignKey(ListRow, on_delete=models.CASCADE, related_name="candidates")
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     probability = models.FloatField(_("match probability"))
-    evidence = models.JSONField(_("evidence"), default=dict)  # field -> {level, label, weight}
+    evidence = models.JSONField(_("per-field evidence"), default=dict)  # field -> {level, label, weight}
     status = models.CharField(max_length=10, choices=CandidateStatus.choices, default=CandidateStatus.OPEN)
     area = models.ForeignKey(
         "geo.Area", on_delete=models.PROTECT, related_name="+"
@@ -261,7 +261,7 @@ class WorkItem(models.Model):
     person = models.ForeignKey(
         "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    area = models.ForeignKey("geo.Area", verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey("geo.Area", verbose_name=_("owning area"), on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(_("reason"), max_length=10, choices=WorkReason.choices)
     urgency = models.PositiveSmallIntegerField(_("urgency"), default=3)
     due_at = models.DateTimeField(_("due"))
