@@ -225,6 +225,7 @@ SERVICE_MESSAGES: tuple[str, ...] = (
     gettext_noop("no such import in your jurisdiction"),
     gettext_noop("visit within 1 hour to 30 days, urgency 1 to 5"),
     gettext_noop("choose a file to upload"),
+    gettext_noop("the same row appears earlier in the file"),
 )
 
 # The fields a service names in an error's details, as a form would label them.

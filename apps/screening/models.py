@@ -261,7 +261,9 @@ class WorkItem(models.Model):
     person = models.ForeignKey(
         "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    area = models.ForeignKey("geo.Area", verbose_name=_("owning area"), on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey(
+        "geo.Area", verbose_name=_("owning area"), on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.CharField(_("reason"), max_length=10, choices=WorkReason.choices)
     urgency = models.PositiveSmallIntegerField(_("urgency"), default=3)
     due_at = models.DateTimeField(_("due"))
@@ -325,7 +327,7 @@ class Visit(models.Model):
         ordering = ["-visited_at", "-id"]
 
     def __str__(self) -> str:
-        return f"visit {self.pk} {self.outcome}"
+        return f"visit {self.pk}"
 
 
 class LinkModel(models.Model):

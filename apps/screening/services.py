@@ -65,6 +65,7 @@ ROW_ALIASES: dict[str, tuple[str, ...]] = {
     "address": ("住址", "地址", "现住址", "居住地址"),
 }
 CHUNK = 5000
+REPEATED = "the same row appears earlier in the file"
 
 
 def _need(actor: User, perm: str, area: str, what: str = "this list") -> None:
@@ -218,7 +219,8 @@ def list_import(
                         "line": row.line,
                         "field": "doc_number" if clean.doc_number else "name",
                         "code": "repeated_in_file",
-                        "message": f"the same row is already on line {seen[keys[0]]}",
+                        "message": REPEATED,
+                        "first_line": seen[keys[0]],
                         "kept": True,
                     }
                 )
@@ -674,7 +676,7 @@ def visit_record(
         action=AuditAction.CREATE,
         obj=visit,
         area_code=item.area_id,
-        after={"item": item.pk, "outcome": outcome, "action": action},
+        after={"item": item.pk},
         request=request,
     )
     return visit
