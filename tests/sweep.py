@@ -78,6 +78,10 @@ PARAMS: dict[str, dict[str, Callable[[], Any]]] = {
     "enterprises:detail": {"pk": _first("enterprises.Enterprise", area__code__startswith="990101")},
     "enterprises:action": {"pk": _first("enterprises.Enterprise", area__code__startswith="990101"),
                            "action": lambda: "status"},
+    "screening:import": {"pk": _first("screening.ScreeningList", area__code__startswith="990101")},
+    "screening:import-report": {"pk": _first("screening.ListImport", list__area__code__startswith="990101")},
+    "screening:decide": {"pk": _first("screening.LinkCandidate", area__code__startswith="990101")},
+    "screening:visit": {"pk": _first("screening.WorkItem", area__code__startswith="990101")},
 }  # fmt: skip
 
 

@@ -188,3 +188,4 @@ api.add_router("/epi/", "apps.epi.api.router")
 api.add_router("/quarantine/", "apps.quarantine.api.router")
 
 api.add_router("/arrivals/", "apps.arrivals.api.router")
+api.add_router("/screening/", "apps.screening.api.router")

@@ -64,8 +64,8 @@ INSTALLED_APPS = [
     "apps.venues",
     "apps.codes",
     "apps.quarantine",
-
     "apps.arrivals",
+    "apps.screening",
 ]
 
 MIDDLEWARE = [
@@ -176,6 +176,8 @@ TONGCHOU_SCHEDULE: dict[str, tuple[str, str]] = {
     "hotline_escalation": ("apps.enterprises.tasks.escalate_overdue_tickets", "every 5m"),
     # A commitment counts from its planned date: put the due ones into effect soon after local midnight.
     "commitments_open": ("apps.enterprises.tasks.open_due_commitments", "every 10m"),
+    "screening_escalation": ("apps.screening.tasks.escalate_overdue_work_items", "every 15m"),
+    "screening_reconciliation": ("apps.screening.tasks.check_reconciliation", "daily 01:30"),
 }
 
 # Which scans raise an alert (core.scanalerts): a yellow code whose only reasons are these, at a venue in the

@@ -70,6 +70,11 @@ class Perm(models.TextChoices):
     ARRIVAL_VIEW = "arrival.view", _("See inbound travellers and the loop board")
     ARRIVAL_CHANGE = "arrival.change", _("Register, screen and move inbound travellers")
     TRUST_MANAGE = "trust.manage", _("Manage certificate and health-code trust lists")
+    # Screening lists, record linkage, community work items (apps.screening)
+    SCREENING_VIEW = "screening.view", _("See screening lists, work items and reconciliation")
+    SCREENING_IMPORT = "screening.import", _("Import screening lists")
+    SCREENING_REVIEW = "screening.review", _("Confirm or reject record-linkage candidates")
+    SCREENING_VISIT = "screening.visit", _("Record screening visits and reassign work items")
 
 
 _OFFICER = {
@@ -189,3 +194,9 @@ for _role, _perms in {
     Role.EPIDEMIOLOGIST: {Perm.ARRIVAL_VIEW},
 }.items():
     ROLE_PERMS[_role] |= _perms
+# Screening (issue 14): the headquarters reads, district officers run lists and review links, communities visit.
+ROLE_PERMS[Role.COMMANDER] |= {Perm.SCREENING_VIEW}
+ROLE_PERMS[Role.DISTRICT_OFFICER] |= {Perm.SCREENING_VIEW, Perm.SCREENING_IMPORT, Perm.SCREENING_REVIEW,
+                                      Perm.SCREENING_VISIT}
+ROLE_PERMS[Role.COMMUNITY_WORKER] |= {Perm.SCREENING_VIEW, Perm.SCREENING_IMPORT, Perm.SCREENING_VISIT}
+ROLE_PERMS[Role.EPIDEMIOLOGIST] |= {Perm.SCREENING_VIEW}

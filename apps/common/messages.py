@@ -287,6 +287,23 @@ SERVICE_MESSAGES: tuple[str, ...] = (
     gettext_noop("you may not import manifests for this port"),
     gettext_noop("you may not register travellers at this port"),
     gettext_noop("you may not see the loop board"),
+    # Screening (apps.screening); their Chinese is in apps/screening/locale.
+    gettext_noop("a source with this name exists in this area"),
+    gettext_noop("the file lacks columns: name"),
+    gettext_noop("no such candidate in your jurisdiction"),
+    gettext_noop("this candidate has already been decided"),
+    gettext_noop("no such work item in your jurisdiction"),
+    gettext_noop("this work item is already resolved"),
+    gettext_noop("this row waits for a reviewer to decide its match"),
+    gettext_noop("say where the person moved to"),
+    gettext_noop("a temperature between 30 and 45 °C"),
+    gettext_noop("a reassignment needs a reason"),
+    gettext_noop("no such source in your jurisdiction"),
+    gettext_noop("no such list in your jurisdiction"),
+    gettext_noop("no such import in your jurisdiction"),
+    gettext_noop("visit within 1 hour to 30 days, urgency 1 to 5"),
+    gettext_noop("choose a file to upload"),
+    gettext_noop("the same row appears earlier in the file"),
 )
 
 # The fields a service names in an error's details, as a form would label them.

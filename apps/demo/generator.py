@@ -23,6 +23,7 @@ T = TypeVar("T")
 DEFAULT_STEPS = ["apps.demo.steps.areas", "apps.demo.steps.persons", "apps.demo.steps.users"]
 DEFAULT_STEPS += ["apps.codes.demo", "apps.venues.demo"]
 DEFAULT_STEPS += ["apps.enterprises.demo"]
+DEFAULT_STEPS += ["apps.screening.demo"]
 DEFAULT_STEPS += ["apps.cases.demo"]  # keep after any step that makes scans: the outbreak spreads along them
 DEFAULT_STEPS += ["apps.quarantine.demo"]  # after cases: its confirmed contacts' orders become stays
 
