@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from core.geometry import Ring, drawable_rings
 
@@ -56,8 +57,10 @@ def boundaries_svg(
         fill = (fills or {}).get(code, "#dbe7f3")
         parts.append(
             format_html(
-                '<a href="{}"><path d="{}" fill="{}" stroke="#345" stroke-width="1"><title>{}</title></path></a>',
+                '<a href="{}" aria-label="{}"><path d="{}" fill="{}" stroke="#345" stroke-width="1"><title>{}</title>'
+                "</path></a>",
                 link.format(code=code),
+                f"{code} {name}",
                 d,
                 fill,
                 f"{code} {name}",
@@ -70,9 +73,10 @@ def boundaries_svg(
             continue
         parts.append(
             format_html(
-                '<a href="{}"><circle class="marker" cx="{}" cy="{}" r="3.5" fill="{}" stroke="#fff" '
+                '<a href="{}" aria-label="{}"><circle class="marker" cx="{}" cy="{}" r="3.5" fill="{}" stroke="#fff" '
                 'stroke-width="1"><title>{}</title></circle></a>',
                 m.href,
+                m.title,
                 f"{(m.lon - minx) * scale:.1f}",
                 f"{(maxy - m.lat) * scale:.1f}",
                 m.fill,
@@ -80,7 +84,8 @@ def boundaries_svg(
             )
         )
     svg = (
-        f'<svg class="map" viewBox="0 0 {width + 2} {height}" role="img" aria-label="{escape("map")}" '
+        # A group, not an image: an image's children are presentational, and these hold links (nested-interactive).
+        f'<svg class="map" viewBox="0 0 {width + 2} {height}" role="group" aria-label="{escape(_("Map of the areas"))}" '
         f'xmlns="http://www.w3.org/2000/svg">' + "".join(parts) + "</svg>"
     )
     return mark_safe(svg)  # noqa: S308 - every interpolated value went through format_html
