@@ -36,9 +36,11 @@ def boundaries_svg(
     link: str = "/areas/{code}/",
     width: int = 640,
     markers: Iterable[Marker] = (),
+    notes: Mapping[str, str] | None = None,
 ) -> SafeString:
     """One <path> per area, linked to its page; `fills` colours areas (risk levels, project status);
-    `markers` are dots on top, drawn only inside the areas' bounding box."""
+    `markers` are dots on top, drawn only inside the areas' bounding box; `notes` add a text to an area's name
+    (its figure or level: the fill colour is never the only carrier of it)."""
     shapes = [(code, name, rings) for code, name, g in areas if g and (rings := _rings(g))]
     points = [pt for _, _, rings in shapes for ring in rings for pt in ring]
     if not points:
@@ -55,15 +57,16 @@ def boundaries_svg(
             for ring in rings
         )
         fill = (fills or {}).get(code, "#dbe7f3")
+        said = f"{code} {name}" + (f" · {note}" if (note := (notes or {}).get(code)) else "")
         parts.append(
             format_html(
                 '<a href="{}" aria-label="{}"><path d="{}" fill="{}" stroke="#345" stroke-width="1"><title>{}</title>'
                 "</path></a>",
                 link.format(code=code),
-                f"{code} {name}",
+                said,
                 d,
                 fill,
-                f"{code} {name}",
+                said,
             )
         )
     for m in markers:
