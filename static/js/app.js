@@ -18,9 +18,9 @@
       });
     });
   }
-  // A box that scrolls (a wide table on a phone, the menu row) takes keyboard focus, so arrow keys scroll it too.
+  // A box that scrolls (a wide table on a phone) takes keyboard focus, so arrow keys scroll it too.
   function focusScrollers() {
-    document.querySelectorAll(".table-wrap, main table, .nav, [data-scroll-box]").forEach(function (el) {
+    document.querySelectorAll(".table-wrap, main table, [data-scroll-box]").forEach(function (el) {
       var scrolls = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
       if (scrolls && !el.hasAttribute("tabindex")) { el.tabIndex = 0; el.dataset.scrollFocus = "1"; }
       if (!scrolls && el.dataset.scrollFocus) { el.removeAttribute("tabindex"); delete el.dataset.scrollFocus; }
