@@ -74,7 +74,10 @@ class AreaMap:
         if not self.areas:
             return ""
         if self.svg is None:
-            self.svg = boundaries_svg(self.areas, fills=self.fills, link=self.link, markers=self.markers)
+            notes = {c: f"{self.value_label}: {v}" for c, v in self.values.items() if v is not None}
+            self.svg = boundaries_svg(
+                self.areas, fills=self.fills, link=self.link, markers=self.markers, notes=notes
+            )
         return render_to_string("geo/_area_map.html", {"m": self})
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from core.geometry import Ring, drawable_rings
 
@@ -35,9 +36,11 @@ def boundaries_svg(
     link: str = "/areas/{code}/",
     width: int = 640,
     markers: Iterable[Marker] = (),
+    notes: Mapping[str, str] | None = None,
 ) -> SafeString:
     """One <path> per area, linked to its page; `fills` colours areas (risk levels, project status);
-    `markers` are dots on top, drawn only inside the areas' bounding box."""
+    `markers` are dots on top, drawn only inside the areas' bounding box; `notes` add a text to an area's name
+    (its figure or level: the fill colour is never the only carrier of it)."""
     shapes = [(code, name, rings) for code, name, g in areas if g and (rings := _rings(g))]
     points = [pt for _, _, rings in shapes for ring in rings for pt in ring]
     if not points:
@@ -54,13 +57,16 @@ def boundaries_svg(
             for ring in rings
         )
         fill = (fills or {}).get(code, "#dbe7f3")
+        said = f"{code} {name}" + (f" · {note}" if (note := (notes or {}).get(code)) else "")
         parts.append(
             format_html(
-                '<a href="{}"><path d="{}" fill="{}" stroke="#345" stroke-width="1"><title>{}</title></path></a>',
+                '<a href="{}" aria-label="{}"><path d="{}" fill="{}" stroke="#345" stroke-width="1"><title>{}</title>'
+                "</path></a>",
                 link.format(code=code),
+                said,
                 d,
                 fill,
-                f"{code} {name}",
+                said,
             )
         )
     for m in markers:
@@ -70,9 +76,10 @@ def boundaries_svg(
             continue
         parts.append(
             format_html(
-                '<a href="{}"><circle class="marker" cx="{}" cy="{}" r="3.5" fill="{}" stroke="#fff" '
+                '<a href="{}" aria-label="{}"><circle class="marker" cx="{}" cy="{}" r="3.5" fill="{}" stroke="#fff" '
                 'stroke-width="1"><title>{}</title></circle></a>',
                 m.href,
+                m.title,
                 f"{(m.lon - minx) * scale:.1f}",
                 f"{(maxy - m.lat) * scale:.1f}",
                 m.fill,
@@ -80,7 +87,8 @@ def boundaries_svg(
             )
         )
     svg = (
-        f'<svg class="map" viewBox="0 0 {width + 2} {height}" role="img" aria-label="{escape("map")}" '
+        # A group, not an image: an image's children are presentational, and these hold links (nested-interactive).
+        f'<svg class="map" viewBox="0 0 {width + 2} {height}" role="group" aria-label="{escape(_("Map of the areas"))}" '
         f'xmlns="http://www.w3.org/2000/svg">' + "".join(parts) + "</svg>"
     )
     return mark_safe(svg)  # noqa: S308 - every interpolated value went through format_html

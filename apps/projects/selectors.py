@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import pgettext
+from django.utils.translation import gettext, pgettext
 
 from apps.accounts.choices import Perm
 from apps.accounts.models import User
@@ -156,13 +156,15 @@ def battle_map_svg(*, user: User, area: str = "", width: int = 640) -> SafeStrin
         # One dot per project: f-strings with escape() on the two free-text fields (format_html per dot costs
         # a tenth of a second at 1,000 projects); numbers are formatted by us and the colour is a choice.
         safe_colour = colour if colour in COLOUR_HEX else "none"
+        said = f"{escape(ref)} {escape(name)} · {escape(Colour(colour).label if colour in COLOUR_HEX else '')}"  # the colour in words too
         parts.append(
-            f'<a href="/projects/{int(pk)}/"><circle cx="{cx}" cy="{cy}" r="5" fill="{COLOUR_HEX.get(colour, "#777")}" '
+            f'<a href="/projects/{int(pk)}/" aria-label="{said}"><circle cx="{cx}" cy="{cy}" r="5" fill="{COLOUR_HEX.get(colour, "#777")}" '
             f'stroke="#fff" stroke-width="1" class="project-dot colour-{safe_colour}">'
-            f"<title>{escape(ref)} {escape(name)}</title></circle></a>"
+            f"<title>{said}</title></circle></a>"
         )
     svg = (
-        f'<svg class="map battle-map" viewBox="0 0 {width + 2} {height}" role="img" aria-label="battle map" '
+        f'<svg class="map battle-map" viewBox="0 0 {width + 2} {height}" role="group" '
+        f'aria-label="{escape(gettext("Battle map"))}" '
         f'xmlns="http://www.w3.org/2000/svg">' + "".join(parts) + "</svg>"
     )
     return mark_safe(svg)  # noqa: S308 - every interpolated value went through format_html
@@ -180,9 +182,15 @@ def battle_map(*, user: User, area: str = "") -> AreaMap:
     districts = list(
         Area.objects.filter(district_q, level=AreaLevel.DISTRICT).values_list("code", "name_zh", "boundary")
     )
-    projects = list(projects_list(user=user, area=area).values_list("id", "ref", "name", "colour", "lon", "lat", "area_id"))
+    projects = list(
+        projects_list(user=user, area=area).values_list(
+            "id", "ref", "name", "colour", "lon", "lat", "area_id"
+        )
+    )
     unplaced = {row[6] for row in projects if row[4] is None or row[5] is None}
-    boundaries = dict(Area.objects.filter(code__in=unplaced).values_list("code", "boundary")) if unplaced else {}
+    boundaries = (
+        dict(Area.objects.filter(code__in=unplaced).values_list("code", "boundary")) if unplaced else {}
+    )
     per_district: dict[str, int] = {}
     markers = []
     for pk, ref, name, colour, lon, lat, area_code in projects:
@@ -191,10 +199,21 @@ def battle_map(*, user: User, area: str = "") -> AreaMap:
             pts = [pt for ring in _rings(boundaries.get(area_code)) for pt in ring]
             if not pts:
                 continue
-            box = (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts))
+            box = (
+                min(p[0] for p in pts),
+                min(p[1] for p in pts),
+                max(p[0] for p in pts),
+                max(p[1] for p in pts),
+            )
             lon, lat = _spot(pk, box)
         markers.append(
-            Marker(lon=lon, lat=lat, title=f"{ref} {name}", href=f"/projects/{int(pk)}/", fill=COLOUR_HEX.get(colour, "#777"))
+            Marker(
+                lon=lon,
+                lat=lat,
+                title=f"{ref} {name} · {Colour(colour).label if colour in COLOUR_HEX else ''}",
+                href=f"/projects/{int(pk)}/",
+                fill=COLOUR_HEX.get(colour, "#777"),
+            )
         )
     return area_map(
         districts,

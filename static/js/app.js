@@ -18,7 +18,18 @@
       });
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { apply(document); });
+  // A box that scrolls (a wide table on a phone) takes keyboard focus, so arrow keys scroll it too.
+  function focusScrollers() {
+    document.querySelectorAll(".table-wrap, main table, [data-scroll-box]").forEach(function (el) {
+      var scrolls = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
+      if (scrolls && !el.hasAttribute("tabindex")) { el.tabIndex = 0; el.dataset.scrollFocus = "1"; }
+      if (!scrolls && el.dataset.scrollFocus) { el.removeAttribute("tabindex"); delete el.dataset.scrollFocus; }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { apply(document); focusScrollers(); });
+  window.addEventListener("load", focusScrollers);
+  window.addEventListener("resize", focusScrollers);
+  document.addEventListener("htmx:afterSettle", focusScrollers);
   // Fragments swapped in by htmx get the same treatment.
   document.addEventListener("htmx:afterSwap", function (event) { apply(event.target); });
 })();

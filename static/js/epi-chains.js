@@ -8,6 +8,25 @@
     var box = document.getElementById("chain-graph");
     if (!window.cytoscape || !form) { return; }
     var cy = null;
+    // The graph's text alternative: every infection link as two case links, readable and operable by keyboard.
+    function caseLink(id) {
+      var a = document.createElement("a");
+      a.href = "/cases/" + id.slice(1) + "/";
+      a.textContent = "#" + id.slice(1);
+      return a;
+    }
+    function listLinks(g) {
+      var list = document.getElementById("chain-links");
+      if (!list) { return; }
+      list.replaceChildren();
+      g.edges.forEach(function (e) {
+        if (e.data.kind !== "link") { return; }
+        var li = document.createElement("li");
+        li.append(caseLink(e.data.source), " → ", caseLink(e.data.target));
+        list.appendChild(li);
+      });
+      document.getElementById("chain-text").hidden = !list.children.length;
+    }
     function fmt(t, d) { return t.replace(/\{(\w+)\}/g, function (_, k) { return d[k]; }); }
     function draw() {
       var params = new URLSearchParams(new FormData(form));
@@ -31,6 +50,7 @@
           });
           cy.on("tap", "node[kind = 'case']", function (e) { window.location.href = "/cases/" + e.target.id().slice(1) + "/"; });
           box.dataset.nodes = String(g.nodes.length);
+          listLinks(g);
         });
     }
     form.addEventListener("submit", function (e) { e.preventDefault(); draw(); history.replaceState(null, "", "?" + new URLSearchParams(new FormData(form)).toString()); });
