@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "apps.enterprises",
     "apps.venues",
     "apps.codes",
+    "apps.command",
 ]
 
 MIDDLEWARE = [
@@ -171,6 +172,8 @@ TONGCHOU_SCHEDULE: dict[str, tuple[str, str]] = {
     "hotline_escalation": ("apps.enterprises.tasks.escalate_overdue_tickets", "every 5m"),
     # A commitment counts from its planned date: put the due ones into effect soon after local midnight.
     "commitments_open": ("apps.enterprises.tasks.open_due_commitments", "every 10m"),
+    "command_tasks_escalation": ("apps.command.tasks.escalate_overdue_tasks", "every 5m"),
+    "command_digest": ("apps.command.tasks.send_notification_digests", "daily 07:30"),
 }
 
 # Which scans raise an alert (core.scanalerts): a yellow code whose only reasons are these, at a venue in the

@@ -20,6 +20,7 @@ urlpatterns = [
     path("cases/", include("apps.cases.urls")),
     path("epi/", include("apps.epi.urls")),
     path("enterprises/", include("apps.enterprises.urls")),
+    path("command/", include("apps.command.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

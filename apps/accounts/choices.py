@@ -66,6 +66,13 @@ class Perm(models.TextChoices):
     DISPUTE_VIEW = "dispute.view", _("See disputes")
     DISPUTE_CHANGE = "dispute.change", _("Register and resolve disputes")
     DISPUTE_REVEAL = "dispute.reveal", _("Reveal dispute parties")
+    # The headquarters (apps.command): dashboard, supervised tasks (督办), accountability (问责), duty roster
+    COMMAND_DASHBOARD = "command.dashboard", _("See the headquarters dashboard")
+    TASK_VIEW = "task.view", _("See and work on supervised tasks")
+    TASK_ASSIGN = "task.assign", _("Assign and accept supervised tasks")
+    ACCOUNTABILITY_VIEW = "accountability.view", _("See accountability records")
+    ACCOUNTABILITY_CHANGE = "accountability.change", _("Record accountability decisions")
+    DUTY_MANAGE = "duty.manage", _("Manage the leaders' duty roster")
 
 
 _OFFICER = {
@@ -160,3 +167,13 @@ ROLE_PERMS[Role.ECONOMIC_OFFICER] |= _RECOVERY_VIEW | {
     Perm.SCHOOL_CHANGE, Perm.DISPUTE_CHANGE, Perm.DISPUTE_REVEAL,
 }
 ROLE_PERMS[Role.DISTRICT_OFFICER] |= _RECOVERY_VIEW | {Perm.INDICATOR_REPORT, Perm.SCHOOL_CHANGE, Perm.DISPUTE_CHANGE}
+
+# The headquarters (apps.command): the commander assigns and accepts tasks and decides on accountability; district
+# officers and economic officers work on tasks of their areas; the auditor reads accountability records.
+ROLE_PERMS[Role.COMMANDER] |= {
+    Perm.COMMAND_DASHBOARD, Perm.TASK_VIEW, Perm.TASK_ASSIGN, Perm.ACCOUNTABILITY_VIEW,
+    Perm.ACCOUNTABILITY_CHANGE, Perm.DUTY_MANAGE,
+}
+ROLE_PERMS[Role.DISTRICT_OFFICER] |= {Perm.COMMAND_DASHBOARD, Perm.TASK_VIEW}
+ROLE_PERMS[Role.ECONOMIC_OFFICER] |= {Perm.TASK_VIEW}
+ROLE_PERMS[Role.AUDITOR] |= {Perm.ACCOUNTABILITY_VIEW}

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from apps.command import views
+
+app_name = "command"
+urlpatterns = [
+    path("", views.inbox, name="dashboard"),  # replaced by the dashboard below once it lands
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/read/", views.inbox_read, name="inbox_read"),
+    path("inbox/<int:pk>/", views.inbox_open, name="inbox_open"),
+    path("inbox/preferences/", views.preferences, name="preferences"),
+    path("tasks/", views.task_list, name="tasks"),
+    path("tasks/new/", views.task_new, name="task_new"),
+    path("tasks/<int:pk>/", views.task_detail, name="task"),
+    path("tasks/<int:pk>/act/", views.task_act, name="task_act"),
+    path("accountability/", views.accountability, name="accountability"),
+    path("duty/", views.duty, name="duty"),
+]
