@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -15,6 +15,7 @@ from apps.accounts.scoping import area_q, jurisdiction_prefixes
 from apps.command.choices import TaskStatus
 from apps.command.models import AccountabilityRecord, DutyShift, Task
 from apps.common.errors import NotFound
+from core import geocodes
 
 
 def tasks_list(
@@ -72,22 +73,33 @@ def accountability_list(
     return rows
 
 
-def duty_today(*, user: User, day: dt.date | None = None) -> DutyShift | None:
-    """The leader on duty today for the user's widest area (the city's roster for the headquarters)."""
-    day = day or timezone.localdate()
-    prefixes = jurisdiction_prefixes(user)
-    shifts = [
-        s
-        for s in DutyShift.objects.filter(day=day).select_related("area")
-        if any(s.area_id.startswith(p) or p.startswith(s.area_id) for p in prefixes)
-    ]
-    return min(shifts, key=lambda s: len(s.area_id)) if shifts else None
+def _roster_areas_q(user: User) -> Q:
+    """Shifts of the user's areas, of areas under them, and of the areas above them (the city's leader on duty
+    heads every district's day too)."""
+    q = Q(pk__in=[])
+    for prefix in jurisdiction_prefixes(user):
+        q |= Q(area__code__startswith=prefix)
+        code: str | None = prefix + "0" * {2: 4, 4: 2}.get(len(prefix), 0)
+        ancestors = []
+        while code is not None:
+            code = geocodes.parent_code(code)
+            if code is not None:
+                ancestors.append(code)
+        q |= Q(area_id__in=ancestors)
+    return q
 
 
 def duty_roster(*, user: User, start: dt.date, days: int = 14) -> QuerySet[DutyShift]:
     return (
         DutyShift.objects.filter(day__gte=start, day__lt=start + dt.timedelta(days=days))
-        .filter(area_q(user, Perm.TASK_VIEW) | area_q(user, Perm.DUTY_MANAGE))
+        .filter(_roster_areas_q(user))
         .select_related("area")
         .order_by("day", "area_id")
     )
+
+
+def duty_today(*, user: User, day: dt.date | None = None) -> DutyShift | None:
+    """The leader on duty today for the user's widest area (the city's roster for the headquarters)."""
+    day = day or timezone.localdate()
+    shifts = list(duty_roster(user=user, start=day, days=1))
+    return min(shifts, key=lambda s: len(s.area_id.rstrip("0"))) if shifts else None

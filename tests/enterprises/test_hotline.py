@@ -169,3 +169,19 @@ def test_the_dashboard_sql_summary_equals_core_sla_report(ent_user, econ_a, cate
         assert (got.mean_satisfaction is None) == (want.mean_satisfaction is None)
         if want.mean_satisfaction is not None:
             assert got.mean_satisfaction == pytest.approx(want.mean_satisfaction)
+
+
+def test_a_ticket_taken_over_by_the_headquarters_becomes_a_supervised_task_closed_by_the_reply(
+    ent_user, econ_a, categories
+):
+    from apps.command.models import Task
+
+    ticket = _open(ent_user, "tax")
+    hotline.tickets_escalate(now=ticket.due_at + dt.timedelta(hours=2))  # the department head: no task yet
+    assert not Task.objects.exists()
+    hotline.tickets_escalate(now=ticket.due_at + dt.timedelta(hours=25))
+    task = Task.objects.get(source_ref=f"enterprises.ticket:{ticket.pk}")
+    assert (task.status, task.priority, task.area_id) == ("open", "high", ticket.area_id)
+    hotline.ticket_reply(actor=econ_a, ticket=ticket, reply="已协调")
+    task.refresh_from_db()
+    assert task.status == "closed"
