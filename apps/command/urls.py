@@ -4,7 +4,7 @@ from apps.command import views
 
 app_name = "command"
 urlpatterns = [
-    path("", views.inbox, name="dashboard"),  # replaced by the dashboard below once it lands
+    path("", views.dashboard, name="dashboard"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_read, name="inbox_read"),
     path("inbox/<int:pk>/", views.inbox_open, name="inbox_open"),

@@ -278,3 +278,50 @@ def duty(request: HttpRequest) -> HttpResponse:
             "today": start,
         },  # type: ignore[arg-type]
     )
+
+
+# ---- the headquarters dashboard -------------------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """指挥部一张图: both tracks' figures for an area, by child area on a map, a chart and a table; `?wall=1` rotates
+    the views for a projector."""
+    from apps.command import dashboard as board
+
+    user = request.user
+    if not has_perm_anywhere(user, Perm.COMMAND_DASHBOARD):  # type: ignore[arg-type]
+        return render(request, "403.html", status=403)
+    area = request.GET.get("area", "").strip()[:12]
+    if area and not (area.isdigit() and len(area) in (6, 9, 12)):
+        area = ""
+    figures = board.visible_figures(user)  # type: ignore[arg-type]
+    shown = board.figure_values(user=user, area=area, figures=figures)  # type: ignore[arg-type]
+    children = board.child_areas(user=user, area=area)  # type: ignore[arg-type]
+    split = board.split_figures(figures)
+    table = board.district_table(user=user, area=area, children=children, figures=split)  # type: ignore[arg-type]
+    chosen = next((f for f in split if f.key == request.GET.get("map")), split[0] if split else None)
+    chart = {
+        "labels": [row["area"].name_zh for row in table],
+        "values": [
+            c["value"] for row in table for c in row["cells"] if chosen and c["figure"].key == chosen.key
+        ],
+        "title": str(chosen.label) if chosen else "",
+    }
+    return render(
+        request,
+        "command/dashboard.html",
+        {
+            "tracks": board.by_track(shown),
+            "area": area,
+            "crumbs": board.breadcrumbs(area),
+            "split": split,
+            "table": table,
+            "chosen": chosen,
+            "map": board.dashboard_map(children=children, figure=chosen, table=table),
+            "chart": chart,
+            "wall": request.GET.get("wall") == "1",
+            "duty": selectors.duty_today(user=user),  # type: ignore[arg-type]
+            "now": timezone.localtime(),
+        },
+    )

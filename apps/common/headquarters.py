@@ -63,3 +63,23 @@ def discover() -> list[Figure]:
     if len(keys) != len(set(keys)):
         raise ValueError("two figures share a key")
     return sorted(out, key=lambda f: (TRACKS.index(f.track) if f.track in TRACKS else 9, f.order, f.key))
+
+
+def url(path: str, **params: object) -> str:
+    """A list's address with its filters; empty filters are left out so the link reads like the list's own."""
+    from urllib.parse import urlencode
+
+    query = urlencode({k: v for k, v in params.items() if v not in ("", None, False)})
+    return f"{path}?{query}" if query else path
+
+
+def count_by_prefix(qs: Any, field: str, digits: int) -> dict[str, int]:
+    """Rows of `qs` per area prefix of `digits` digits of `field` (an area code column): one grouped query."""
+    from django.db.models import Count
+    from django.db.models.functions import Substr
+
+    if qs.query.annotations or qs.query.distinct:
+        # A list annotated with an aggregate (schools' done checks) would group by it: count its rows instead.
+        qs = qs.model._default_manager.filter(pk__in=qs.order_by().values("pk"))
+    rows = qs.order_by().annotate(_prefix=Substr(field, 1, digits)).values("_prefix").annotate(_n=Count("pk"))
+    return {row["_prefix"]: row["_n"] for row in rows}

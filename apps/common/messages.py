@@ -209,6 +209,24 @@ SERVICE_MESSAGES: tuple[str, ...] = (
     gettext_noop("this idempotency key was already used with a different payload"),
     gettext_noop("this person is already registered in another jurisdiction; that district has been notified"),
     gettext_noop("you may not override codes"),
+    # apps.command: supervised tasks, accountability, duty roster, the inbox
+    gettext_noop("no such task in your jurisdiction"),
+    gettext_noop("unknown area"),
+    gettext_noop("you cannot assign tasks in this area"),
+    gettext_noop("the task is incomplete"),
+    gettext_noop("you do not work on this task"),
+    gettext_noop("the progress note is empty"),
+    gettext_noop("closing needs the evidence"),
+    gettext_noop("only the assigner accepts this task"),
+    gettext_noop("say why the task is reopened"),
+    gettext_noop("you cannot record accountability in this area"),
+    gettext_noop("the record is incomplete"),
+    gettext_noop("you cannot manage the duty roster of this area"),
+    gettext_noop("a leading official is required"),
+    gettext_noop("another open task follows this source"),
+    gettext_noop("a date"),
+    gettext_noop("no such notification in your inbox"),
+    gettext_noop("unknown channel"),
 )
 
 # The fields a service names in an error's details, as a form would label them.
