@@ -70,6 +70,9 @@ PARAMS: dict[str, dict[str, Callable[[], Any]]] = {
     "enterprises:detail": {"pk": _first("enterprises.Enterprise", area__code__startswith="990101")},
     "enterprises:action": {"pk": _first("enterprises.Enterprise", area__code__startswith="990101"),
                            "action": lambda: "status"},
+    "command:task": {"pk": _first("command.Task", area__code__startswith="990101")},
+    "command:task_act": {"pk": _first("command.Task", area__code__startswith="990101")},
+    "command:inbox_open": {"pk": _first("command.Notification")},
 }  # fmt: skip
 
 

@@ -36,7 +36,7 @@ class TaskStatus(models.TextChoices):
 class TaskLevel(models.IntegerChoices):
     """The escalation ladder of an overdue task: reminder, then the unit head, then the headquarters."""
 
-    ON_TIME = 0, _("On time")
+    ON_TIME = 0, _("Not overdue")
     REMINDED = 1, _("Reminder sent")
     UNIT_HEAD = 2, _("Escalated to the unit head")
     HEADQUARTERS = 3, _("Escalated to the headquarters")

@@ -25,6 +25,7 @@ DEFAULT_STEPS += ["apps.codes.demo", "apps.venues.demo"]
 DEFAULT_STEPS += ["apps.enterprises.demo"]
 DEFAULT_STEPS += ["apps.cases.demo"]  # keep after any step that makes scans: the outbreak spreads along them
 DEFAULT_STEPS += ["apps.projects.demo", "apps.indicators.demo", "apps.prices.demo", "apps.society.demo"]
+DEFAULT_STEPS += ["apps.command.demo"]  # last: the headquarters' day reads what the other steps made
 
 
 OUTBREAK_DAYS = 56  # the first case is this many days before the demo's today

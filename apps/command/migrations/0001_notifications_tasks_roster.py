@@ -83,7 +83,7 @@ class Migration(migrations.Migration):
                 ('evidence_required', models.CharField(blank=True, max_length=2000, verbose_name='evidence required')),
                 ('evidence', models.CharField(blank=True, max_length=2000, verbose_name='evidence')),
                 ('status', models.CharField(choices=[('open', 'Open'), ('submitted', 'Submitted for acceptance'), ('closed', 'Closed')], default='open', max_length=10, verbose_name='status')),
-                ('level', models.PositiveSmallIntegerField(choices=[(0, 'On time'), (1, 'Reminder sent'), (2, 'Escalated to the unit head'), (3, 'Escalated to the headquarters')], default=0, verbose_name='escalation')),
+                ('level', models.PositiveSmallIntegerField(choices=[(0, 'Not overdue'), (1, 'Reminder sent'), (2, 'Escalated to the unit head'), (3, 'Escalated to the headquarters')], default=0, verbose_name='escalation')),
                 ('source_ref', models.CharField(blank=True, max_length=100)),
                 ('link', models.CharField(blank=True, max_length=300)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
