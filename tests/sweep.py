@@ -73,6 +73,8 @@ PARAMS: dict[str, dict[str, Callable[[], Any]]] = {
     "command:task": {"pk": _first("command.Task", area__code__startswith="990101")},
     "command:task_act": {"pk": _first("command.Task", area__code__startswith="990101")},
     "command:inbox_open": {"pk": _first("command.Notification")},
+    "command:briefing": {"pk": _first("command.Briefing", status="published")},
+    "command:briefing_pdf": {"pk": _first("command.Briefing", status="published")},
 }  # fmt: skip
 
 

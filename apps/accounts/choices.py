@@ -73,6 +73,8 @@ class Perm(models.TextChoices):
     ACCOUNTABILITY_VIEW = "accountability.view", _("See accountability records")
     ACCOUNTABILITY_CHANGE = "accountability.change", _("Record accountability decisions")
     DUTY_MANAGE = "duty.manage", _("Manage the leaders' duty roster")
+    BRIEFING_EDIT = "briefing.edit", _("Draft and edit the daily briefing")
+    BRIEFING_APPROVE = "briefing.approve", _("Approve and publish the daily briefing")
 
 
 _OFFICER = {
@@ -172,8 +174,9 @@ ROLE_PERMS[Role.DISTRICT_OFFICER] |= _RECOVERY_VIEW | {Perm.INDICATOR_REPORT, Pe
 # officers and economic officers work on tasks of their areas; the auditor reads accountability records.
 ROLE_PERMS[Role.COMMANDER] |= {
     Perm.COMMAND_DASHBOARD, Perm.TASK_VIEW, Perm.TASK_ASSIGN, Perm.ACCOUNTABILITY_VIEW,
-    Perm.ACCOUNTABILITY_CHANGE, Perm.DUTY_MANAGE,
+    Perm.ACCOUNTABILITY_CHANGE, Perm.DUTY_MANAGE, Perm.BRIEFING_EDIT, Perm.BRIEFING_APPROVE,
 }
+ROLE_PERMS[Role.EPIDEMIOLOGIST] |= {Perm.BRIEFING_EDIT}
 ROLE_PERMS[Role.DISTRICT_OFFICER] |= {Perm.COMMAND_DASHBOARD, Perm.TASK_VIEW}
 ROLE_PERMS[Role.ECONOMIC_OFFICER] |= {Perm.TASK_VIEW}
 ROLE_PERMS[Role.AUDITOR] |= {Perm.ACCOUNTABILITY_VIEW}

@@ -17,6 +17,7 @@ NAVIGATION: list[tuple[str, Any, str | None]] = [
     ("command:dashboard", _("Headquarters"), Perm.COMMAND_DASHBOARD),
     ("command:inbox", _("Inbox"), None),
     ("command:tasks", _("Supervised tasks"), Perm.TASK_VIEW),
+    ("command:briefing_manage", _("Daily briefing"), Perm.BRIEFING_EDIT),
     ("geo:tree", _("Areas"), None),
     ("people:list", _("Persons"), Perm.PERSON_VIEW),
     ("people:import", _("Import"), Perm.PERSON_IMPORT),

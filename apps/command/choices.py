@@ -70,6 +70,22 @@ TASK_TRANSITIONS: dict[str, dict[str, str]] = {
 }
 
 
+class BriefingStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    EDITED = "edited", _("Edited")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+
+
+# draft → edited → approved (figures frozen) → published; an approved briefing is never rewritten.
+BRIEFING_TRANSITIONS: dict[str, set[str]] = {
+    BriefingStatus.DRAFT: {BriefingStatus.EDITED, BriefingStatus.APPROVED},
+    BriefingStatus.EDITED: {BriefingStatus.EDITED, BriefingStatus.APPROVED},
+    BriefingStatus.APPROVED: {BriefingStatus.PUBLISHED},
+    BriefingStatus.PUBLISHED: set(),
+}
+
+
 class AccountabilityDecision(models.TextChoices):
     """问责: what the headquarters decided about a failure."""
 

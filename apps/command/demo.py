@@ -88,4 +88,14 @@ def run(ctx: DemoContext) -> dict[str, Any]:
                 "task_id": made[1].pk,
             },
         )
-    return {"duty_days": 14, "tasks": len(made), "escalations": sum(escalated.values())}
+    # The morning's briefing (疫情通报) of yesterday's figures, drafted, approved and published.
+    from apps.command import briefing
+    from apps.command.models import Briefing
+
+    day = ctx.today - dt.timedelta(days=1)
+    published = Briefing.objects.filter(day=day, status="published").exists()
+    if not published and day <= briefing.cutoff_day():
+        Briefing.objects.filter(day=day).delete()
+        draft = briefing.briefing_draft(actor=commander, day=day)
+        briefing.briefing_approve(actor=commander, briefing=draft, publish=True)
+    return {"duty_days": 14, "tasks": len(made), "escalations": sum(escalated.values()), "briefing": day.isoformat()}

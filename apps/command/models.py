@@ -9,7 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from apps.command.choices import AccountabilityDecision, Channel, Priority, Severity, TaskLevel, TaskStatus
+from apps.command.choices import (
+    AccountabilityDecision,
+    BriefingStatus,
+    Channel,
+    Priority,
+    Severity,
+    TaskLevel,
+    TaskStatus,
+)
 from apps.common.apitypes import LONG_TEXT, NOTE_TEXT, SHORT_TEXT
 
 USER = settings.AUTH_USER_MODEL
@@ -186,6 +194,11 @@ class TaskEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.task_id} {self.kind}"
 
+    def kind_label(self) -> str:
+        from apps.command.choices import TaskEventKind
+
+        return str(TaskEventKind(self.kind).label) if self.kind in TaskEventKind.values else self.kind
+
 
 class AccountabilityRecord(models.Model):
     """问责: a failure, who was responsible, and the decision; seen only by the roles that decide on it."""
@@ -226,3 +239,27 @@ class DutyShift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.leader}"
+
+
+class Briefing(models.Model):
+    """疫情通报: the figures at 24:00 of `day` (Shanghai), in Chinese and English; frozen once approved."""
+
+    day = models.DateField(_("figures as of 24:00 on"), unique=True)
+    status = models.CharField(max_length=10, choices=BriefingStatus.choices, default=BriefingStatus.DRAFT)
+    figures = models.JSONField(default=dict)
+    text_zh = models.TextField(_("text (Chinese)"), max_length=LONG_TEXT)
+    text_en = models.TextField(_("text (English)"), max_length=LONG_TEXT)
+    corrections = models.JSONField(default=list, blank=True)  # earlier briefings' figures that changed since
+    drafted_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    approved_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # A published briefing never changes, so its PDF is printed once and kept.
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"briefing {self.day}"

@@ -306,7 +306,7 @@ def tasks_escalate(*, now: dt.datetime | None = None) -> dict[str, int]:
             for step in range(task.level + 1, level + 1):
                 task.level = step
                 counts[TaskLevel(step).name.lower()] += 1
-                _event(task, TaskEventKind.ESCALATED, None, f"overdue since {task.due_at.isoformat()}", at=at)
+                _event(task, TaskEventKind.ESCALATED, None, at=at)
                 audit_record(actor=None, action=AuditAction.ESCALATE, obj=task, after={"level": step})
                 _tell_level(task, TaskLevel(step))
             task.save(update_fields=["level"])
@@ -347,7 +347,7 @@ def task_raise_from_source(
             )
     except IntegrityError:  # raised at the same moment by another worker
         return Task.objects.filter(source_ref=source_ref).exclude(status=TaskStatus.CLOSED).get()
-    _event(task, TaskEventKind.ASSIGNED, None, f"raised by {source_ref}", at=now)
+    _event(task, TaskEventKind.ASSIGNED, None, source_ref, at=now)
     audit_record(actor=None, action=AuditAction.CREATE, obj=task, after={"source": source_ref})
     _tell_assignee(task, gettext_noop("New supervised task: %(task)s"), "warning")
     return task
@@ -365,7 +365,7 @@ def task_resolve_source(source_ref: str, note: str = "") -> int:
             _move(task, TaskEventKind.SOURCE_RESOLVED)
             task.closed_at = timezone.now()
             task.save(update_fields=["status", "closed_at"])
-            _event(task, TaskEventKind.SOURCE_RESOLVED, None, note or f"{source_ref} resolved")
+            _event(task, TaskEventKind.SOURCE_RESOLVED, None, note or source_ref)
             audit_record(
                 actor=None,
                 action=AuditAction.UPDATE,

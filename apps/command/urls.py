@@ -1,6 +1,7 @@
 from django.urls import path
 
 from apps.command import views
+from apps.command.feeds import BriefingFeed
 
 app_name = "command"
 urlpatterns = [
@@ -15,4 +16,9 @@ urlpatterns = [
     path("tasks/<int:pk>/act/", views.task_act, name="task_act"),
     path("accountability/", views.accountability, name="accountability"),
     path("duty/", views.duty, name="duty"),
+    path("briefings/", views.briefing_public_list, name="briefings"),
+    path("briefings/feed/", BriefingFeed(), name="briefing_feed"),
+    path("briefings/manage/", views.briefing_manage, name="briefing_manage"),
+    path("briefings/<int:pk>/", views.briefing_public, name="briefing"),
+    path("briefings/<int:pk>/pdf/", views.briefing_pdf, name="briefing_pdf"),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -323,5 +324,92 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "wall": request.GET.get("wall") == "1",
             "duty": selectors.duty_today(user=user),  # type: ignore[arg-type]
             "now": timezone.localtime(),
+        },
+    )
+
+
+# ---- the daily briefing (疫情通报) ----------------------------------------------------------------------------------
+
+
+def _published() -> Any:
+    from apps.command.models import Briefing
+
+    return Briefing.objects.filter(status="published").order_by("-day")
+
+
+def briefing_public_list(request: HttpRequest) -> HttpResponse:
+    """Published briefings: public, no sign-in (及时、准确、公开、透明地发布信息)."""
+    return render(request, "command/briefing_list.html", {"briefings": _published()[:120]})
+
+
+def briefing_public(request: HttpRequest, pk: int) -> HttpResponse:
+    briefing = _published().filter(pk=pk).first()
+    if briefing is None:
+        return error_page(request, _not_found())
+    return render(request, "command/briefing.html", {"b": briefing, "print": request.GET.get("print") == "1"})
+
+
+def briefing_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.template.loader import render_to_string
+
+    from apps.command.briefing import briefing_pdf as render_pdf
+
+    briefing = _published().filter(pk=pk).first()
+    if briefing is None:
+        return error_page(request, _not_found())
+    if not briefing.pdf:
+        html = render_to_string("command/briefing_print.html", {"b": briefing}, request=request)
+        briefing.pdf = render_pdf(html)
+        briefing.save(update_fields=["pdf"])
+    response = HttpResponse(bytes(briefing.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="briefing-{briefing.day.isoformat()}.pdf"'
+    return response
+
+
+def _not_found() -> ServiceError:
+    from apps.common.errors import NotFound
+
+    return NotFound("not_found", "no such briefing")
+
+
+@login_required
+def briefing_manage(request: HttpRequest) -> HttpResponse:
+    from apps.command import briefing as svc
+    from apps.command.models import Briefing
+
+    if not has_perm_anywhere(request.user, Perm.BRIEFING_EDIT):  # type: ignore[arg-type]
+        return render(request, "403.html", status=403)
+    if request.method == "POST":
+        try:
+            pk = request.POST.get("pk", "")
+            step = request.POST.get("step", "")
+            if step == "draft":
+                svc.briefing_draft(actor=request.user, request=request)  # type: ignore[arg-type]
+            else:
+                b = Briefing.objects.get(pk=int(pk)) if pk.isdigit() and len(pk) < 18 else None
+                if b is None:
+                    raise _not_found()
+                if step == "edit":
+                    svc.briefing_edit(
+                        actor=request.user,  # type: ignore[arg-type]
+                        briefing=b,
+                        text_zh=request.POST.get("text_zh", ""),
+                        text_en=request.POST.get("text_en", ""),
+                        request=request,
+                    )
+                elif step in ("approve", "publish"):
+                    svc.briefing_approve(
+                        actor=request.user, briefing=b, publish=step == "publish", request=request
+                    )  # type: ignore[arg-type]
+        except (ServiceError, Briefing.DoesNotExist) as exc:
+            return error_page(request, exc if isinstance(exc, ServiceError) else _not_found())
+        return redirect("command:briefing_manage")
+    return render(
+        request,
+        "command/briefing_manage.html",
+        {
+            "briefings": Briefing.objects.order_by("-day")[:30],
+            "cutoff": svc.cutoff_day(),
+            "can_approve": has_perm_anywhere(request.user, Perm.BRIEFING_APPROVE),  # type: ignore[arg-type]
         },
     )

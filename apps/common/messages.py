@@ -227,6 +227,12 @@ SERVICE_MESSAGES: tuple[str, ...] = (
     gettext_noop("a date"),
     gettext_noop("no such notification in your inbox"),
     gettext_noop("unknown channel"),
+    gettext_noop("only the city headquarters drafts the briefing"),
+    gettext_noop("the cut-off has not passed yet"),
+    gettext_noop("an approved briefing is not rewritten; corrections go into the next one"),
+    gettext_noop("the briefing text is empty"),
+    gettext_noop("only a commander of the city approves the briefing"),
+    gettext_noop("no such briefing"),
 )
 
 # The fields a service names in an error's details, as a form would label them.

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from apps.accounts.audit import audit_record
 from apps.accounts.choices import AuditAction, Perm
@@ -132,7 +133,7 @@ def ticket_reply(
         ticket=ticket, at=at, kind=TicketEventKind.REPLIED, actor=actor, note=reply[:2000], level=ticket.level
     )
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=ticket, fields=["reply"], request=request)
-    resolve_source(f"enterprises.ticket:{ticket.pk}", "the ticket was answered")
+    resolve_source(f"enterprises.ticket:{ticket.pk}", gettext_noop("The ticket was answered."))
     return ticket
 
 
@@ -185,10 +186,10 @@ def _supervise(ticket: Ticket) -> None:
     raise_task(
         source_ref=f"enterprises.ticket:{ticket.pk}",
         title=ticket.title[:200],
-        description=f"overdue since {ticket.due_at.isoformat()}; owner department: {ticket.department.name}",
+        description=gettext_noop("The hotline ticket is overdue and the headquarters supervises it."),
         area_code=ticket.area_id,
         priority="high",
-        evidence_required="the reply sent to the enterprise",
+        evidence_required=gettext_noop("The reply sent to the enterprise."),
         link=f"/enterprises/tickets/{ticket.pk}/",
     )
 

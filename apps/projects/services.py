@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from apps.accounts.audit import audit_record
 from apps.accounts.choices import AuditAction, Perm
@@ -65,15 +66,16 @@ def _supervise(project: Project) -> None:
     """督办: a project that turns red becomes a supervised task; one that leaves red closes it."""
     ref = f"projects.project:{project.pk}"
     if project.colour != Colour.RED:
-        resolve_source(ref, "the project is no longer red")
+        resolve_source(ref, gettext_noop("The project is no longer red."))
         return
     raise_task(
         source_ref=ref,
         title=project.name[:200],
-        description="; ".join(str(r.get("en", "")) for r in project.colour_reasons)[:2000],
+        # English msgids, shown translated on the task's page
+        description=gettext_noop("The project is seriously lagging: see its colour reasons."),
         area_code=project.area_id,
         priority="high",
-        evidence_required="a recovery plan and the next milestone's date",
+        evidence_required=gettext_noop("A recovery plan and the date of the next milestone."),
         link=f"/projects/{project.pk}/",
     )
 
