@@ -82,6 +82,11 @@ PARAMS: dict[str, dict[str, Callable[[], Any]]] = {
     "screening:import-report": {"pk": _first("screening.ListImport", list__area__code__startswith="990101")},
     "screening:decide": {"pk": _first("screening.LinkCandidate", area__code__startswith="990101")},
     "screening:visit": {"pk": _first("screening.WorkItem", area__code__startswith="990101")},
+    "command:task": {"pk": _first("command.Task", area__code__startswith="990101")},
+    "command:task_act": {"pk": _first("command.Task", area__code__startswith="990101")},
+    "command:inbox_open": {"pk": _first("command.Notification")},
+    "command:briefing": {"pk": _first("command.Briefing", status="published")},
+    "command:briefing_pdf": {"pk": _first("command.Briefing", status="published")},
 }  # fmt: skip
 
 

@@ -189,3 +189,4 @@ api.add_router("/quarantine/", "apps.quarantine.api.router")
 
 api.add_router("/arrivals/", "apps.arrivals.api.router")
 api.add_router("/screening/", "apps.screening.api.router")
+api.add_router("/command/", "apps.command.api.router")

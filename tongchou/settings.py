@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "apps.quarantine",
     "apps.arrivals",
     "apps.screening",
+    "apps.command",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +179,8 @@ TONGCHOU_SCHEDULE: dict[str, tuple[str, str]] = {
     "commitments_open": ("apps.enterprises.tasks.open_due_commitments", "every 10m"),
     "screening_escalation": ("apps.screening.tasks.escalate_overdue_work_items", "every 15m"),
     "screening_reconciliation": ("apps.screening.tasks.check_reconciliation", "daily 01:30"),
+    "command_tasks_escalation": ("apps.command.tasks.escalate_overdue_tasks", "every 5m"),
+    "command_digest": ("apps.command.tasks.send_notification_digests", "daily 07:30"),
 }
 
 # Which scans raise an alert (core.scanalerts): a yellow code whose only reasons are these, at a venue in the

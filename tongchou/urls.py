@@ -23,6 +23,7 @@ urlpatterns = [
     path("quarantine/", include("apps.quarantine.urls")),
     path("enterprises/", include("apps.enterprises.urls")),
     path("screening/", include("apps.screening.urls")),
+    path("command/", include("apps.command.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

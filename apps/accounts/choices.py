@@ -75,6 +75,15 @@ class Perm(models.TextChoices):
     SCREENING_IMPORT = "screening.import", _("Import screening lists")
     SCREENING_REVIEW = "screening.review", _("Confirm or reject record-linkage candidates")
     SCREENING_VISIT = "screening.visit", _("Record screening visits and reassign work items")
+    # The headquarters (apps.command): dashboard, supervised tasks (督办), accountability (问责), duty roster
+    COMMAND_DASHBOARD = "command.dashboard", _("See the headquarters dashboard")
+    TASK_VIEW = "task.view", _("See and work on supervised tasks")
+    TASK_ASSIGN = "task.assign", _("Assign and accept supervised tasks")
+    ACCOUNTABILITY_VIEW = "accountability.view", _("See accountability records")
+    ACCOUNTABILITY_CHANGE = "accountability.change", _("Record accountability decisions")
+    DUTY_MANAGE = "duty.manage", _("Manage the leaders' duty roster")
+    BRIEFING_EDIT = "briefing.edit", _("Draft and edit the daily briefing")
+    BRIEFING_APPROVE = "briefing.approve", _("Approve and publish the daily briefing")
 
 
 _OFFICER = {
@@ -200,3 +209,13 @@ ROLE_PERMS[Role.DISTRICT_OFFICER] |= {Perm.SCREENING_VIEW, Perm.SCREENING_IMPORT
                                       Perm.SCREENING_VISIT}
 ROLE_PERMS[Role.COMMUNITY_WORKER] |= {Perm.SCREENING_VIEW, Perm.SCREENING_IMPORT, Perm.SCREENING_VISIT}
 ROLE_PERMS[Role.EPIDEMIOLOGIST] |= {Perm.SCREENING_VIEW}
+# The headquarters (apps.command): the commander assigns and accepts tasks and decides on accountability; district
+# officers and economic officers work on tasks of their areas; the auditor reads accountability records.
+ROLE_PERMS[Role.COMMANDER] |= {
+    Perm.COMMAND_DASHBOARD, Perm.TASK_VIEW, Perm.TASK_ASSIGN, Perm.ACCOUNTABILITY_VIEW,
+    Perm.ACCOUNTABILITY_CHANGE, Perm.DUTY_MANAGE, Perm.BRIEFING_EDIT, Perm.BRIEFING_APPROVE,
+}
+ROLE_PERMS[Role.EPIDEMIOLOGIST] |= {Perm.BRIEFING_EDIT}
+ROLE_PERMS[Role.DISTRICT_OFFICER] |= {Perm.COMMAND_DASHBOARD, Perm.TASK_VIEW}
+ROLE_PERMS[Role.ECONOMIC_OFFICER] |= {Perm.TASK_VIEW}
+ROLE_PERMS[Role.AUDITOR] |= {Perm.ACCOUNTABILITY_VIEW}

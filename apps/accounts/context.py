@@ -14,6 +14,10 @@ from apps.accounts.scoping import has_perm_anywhere
 # (url name, label, permission needed or None). Modules of later issues add their entries here.
 NAVIGATION: list[tuple[str, Any, str | None]] = [
     ("home", _("Home"), None),
+    ("command:dashboard", _("Headquarters"), Perm.COMMAND_DASHBOARD),
+    ("command:inbox", _("Inbox"), None),
+    ("command:tasks", _("Supervised tasks"), Perm.TASK_VIEW),
+    ("command:briefing_manage", _("Daily briefing"), Perm.BRIEFING_EDIT),
     ("geo:tree", _("Areas"), None),
     ("people:list", _("Persons"), Perm.PERSON_VIEW),
     ("people:import", _("Import"), Perm.PERSON_IMPORT),

@@ -29,6 +29,7 @@ DEFAULT_STEPS += ["apps.quarantine.demo"]  # after cases: its confirmed contacts
 
 DEFAULT_STEPS += ["apps.arrivals.demo"]
 DEFAULT_STEPS += ["apps.projects.demo", "apps.indicators.demo", "apps.prices.demo", "apps.society.demo"]
+DEFAULT_STEPS += ["apps.command.demo"]  # last: the headquarters' day reads what the other steps made
 
 
 OUTBREAK_DAYS = 56  # the first case is this many days before the demo's today

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from apps.accounts.audit import audit_record
 from apps.accounts.choices import AuditAction, Perm
@@ -17,6 +18,7 @@ from apps.accounts.models import User
 from apps.accounts.scoping import has_perm_at
 from apps.common.errors import Conflict, Forbidden, ValidationFailed
 from apps.common.idempotency import payload_digest, replay_or_conflict
+from apps.common.supervision import raise_task, resolve_source
 from apps.enterprises.choices import TICKET_TRANSITIONS, TicketEventKind, TicketStatus
 from apps.enterprises.models import Enterprise, EnterpriseMember, Ticket, TicketCategory, TicketEvent
 from apps.enterprises.services import enterprise_of
@@ -137,6 +139,7 @@ def ticket_reply(
         ticket=ticket, at=at, kind=TicketEventKind.REPLIED, actor=actor, note=reply[:2000], level=ticket.level
     )
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=ticket, fields=["reply"], request=request)
+    resolve_source(f"enterprises.ticket:{ticket.pk}", gettext_noop("The ticket was answered."))
     return ticket
 
 
@@ -184,6 +187,19 @@ def ticket_reopen(
     return ticket
 
 
+def _supervise(ticket: Ticket) -> None:
+    """督办: a ticket the headquarters takes over becomes a supervised task (apps.common.supervision)."""
+    raise_task(
+        source_ref=f"enterprises.ticket:{ticket.pk}",
+        title=ticket.title[:200],
+        description=gettext_noop("The hotline ticket is overdue and the headquarters supervises it."),
+        area_code=ticket.area_id,
+        priority="high",
+        evidence_required=gettext_noop("The reply sent to the enterprise."),
+        link=f"/enterprises/tickets/{ticket.pk}/",
+    )
+
+
 def tickets_escalate(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Raise every overdue open ticket to the level core.sla gives it; each step is recorded once.
 
@@ -214,6 +230,8 @@ def tickets_escalate(*, now: dt.datetime | None = None) -> dict[str, int]:
                     note=f"overdue since {ticket.due_at.isoformat()}; escalated to {who}",
                 )
                 audit_record(actor=None, action=AuditAction.ESCALATE, obj=ticket, after={"level": step})
+                if step == sla.EscalationLevel.HEADQUARTERS:
+                    _supervise(ticket)
             ticket.level, ticket.escalated_at = level, at
             ticket.save(update_fields=["level", "escalated_at"])
     return counts

@@ -11,14 +11,16 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from apps.accounts.audit import audit_record
 from apps.accounts.choices import AuditAction, Perm
 from apps.accounts.models import User
 from apps.accounts.scoping import grant_prefixes, has_perm_at
 from apps.common.errors import Forbidden, ValidationFailed
+from apps.common.supervision import raise_task, resolve_source
 from apps.geo.models import Area
-from apps.projects.choices import STAGE_ORDER, Stage
+from apps.projects.choices import STAGE_ORDER, Colour, Stage
 from apps.projects.models import ColourSettings, Milestone, Project
 from core import projects as core_projects
 
@@ -60,12 +62,32 @@ def project_colour(
     return core_projects.project_colour(progress, today, t)
 
 
+def _supervise(project: Project) -> None:
+    """督办: a project that turns red becomes a supervised task; one that leaves red closes it."""
+    ref = f"projects.project:{project.pk}"
+    if project.colour != Colour.RED:
+        resolve_source(ref, gettext_noop("The project is no longer red."))
+        return
+    raise_task(
+        source_ref=ref,
+        title=project.name[:200],
+        # English msgids, shown translated on the task's page
+        description=gettext_noop("The project is seriously lagging: see its colour reasons."),
+        area_code=project.area_id,
+        priority="high",
+        evidence_required=gettext_noop("A recovery plan and the date of the next milestone."),
+        link=f"/projects/{project.pk}/",
+    )
+
+
 def _apply(project: Project, result: core_projects.ColourResult, today: dt.date) -> None:
-    project.colour = result.colour.value
+    was_red, project.colour = project.colour == Colour.RED, result.colour.value
     project.colour_reasons = [
         {"code": r.code, "colour": r.colour.value, "en": r.en, "zh": r.zh} for r in result.reasons
     ]
     project.colour_date = today
+    if project.pk is not None and was_red != (project.colour == Colour.RED):
+        _supervise(project)
 
 
 def project_colours_refresh(

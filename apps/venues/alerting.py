@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from core.scanalerts import AlertPolicy, scan_alert_kinds
 
@@ -53,4 +54,30 @@ def scan_alert_kinds_for(
             policy=policy,
         )
         for s in scans
+    ]
+
+
+# Notification titles (apps.common.notify): English msgids formatted with the venue, shown in each reader's language.
+ALERT_TITLES = {
+    "red_code": gettext_noop("Red code at %(venue)s"),
+    "yellow_code": gettext_noop("Yellow code at %(venue)s"),
+    "fever": gettext_noop("Fever at %(venue)s: %(temperature)s °C"),
+}
+
+
+def alert_notes(alerts: Iterable[Any]) -> list[dict[str, object]]:
+    """The notification-centre entries of new alerts: for the officers of the venue's and the residence's areas."""
+    return [
+        {
+            "kind": f"venues.{a.kind}",
+            "title": ALERT_TITLES[a.kind],
+            "params": {"venue": a.venue.name, "temperature": a.temperature or ""},
+            "area_code": a.venue_area_id,
+            "also_area_code": a.residence_area_id,
+            "perm": "alert.view",
+            "severity": "urgent" if a.kind == "red_code" else "warning",
+            "link": "/venues/alerts/",
+            "source_ref": f"venues.alert:{a.pk}",
+        }
+        for a in alerts
     ]

@@ -133,7 +133,12 @@ class ScanAlertOut(Schema):
 
 @router.get("/", response=Page[VenueOut])
 def venues(
-    request: AuthedRequest, area: str = "", category: str = "", q: str = "", page: PageNumber = 1, page_size: PageSize = 50
+    request: AuthedRequest,
+    area: str = "",
+    category: str = "",
+    q: str = "",
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
 ) -> dict[str, Any]:
     qs = selectors.venues_list(user=request.user, area=area, category=category, query=q)
     return paginate(qs, page, page_size)
@@ -188,8 +193,10 @@ def citizen_checkin(request: AuthedRequest, body: VenueCheckInIn) -> services.In
 
 
 @router.get("/alerts", response=Page[ScanAlertOut])
-def alerts(request: AuthedRequest, status: str = "", page: PageNumber = 1, page_size: PageSize = 50) -> dict[str, Any]:
-    return paginate(selectors.alerts_list(user=request.user, status=status), page, page_size)
+def alerts(
+    request: AuthedRequest, status: str = "", area: str = "", page: PageNumber = 1, page_size: PageSize = 50
+) -> dict[str, Any]:
+    return paginate(selectors.alerts_list(user=request.user, status=status, area=area), page, page_size)
 
 
 @router.post("/alerts/{alert_id}/acknowledge", response=ScanAlertOut)

@@ -19,6 +19,13 @@ def scan_history(user: Any, person: Any) -> list[HistoryItem]:
     items = []
     for scan in scans_list(user=user, person_id=person.pk)[:20]:
         temperature = f" {scan.temperature} °C" if scan.temperature is not None else ""
-        items.append(HistoryItem(at=scan.scanned_at, kind=_("scan"), text=f"{scan.venue.name}{temperature}",
-                                 colour=scan.colour, url=reverse("venues:detail", args=[scan.venue_id])))
+        items.append(
+            HistoryItem(
+                at=scan.scanned_at,
+                kind=_("scan"),
+                text=f"{scan.venue.name}{temperature}",
+                colour=scan.colour,
+                url=reverse("venues:detail", args=[scan.venue_id]),
+            )
+        )
     return items

@@ -48,12 +48,15 @@ def scans_list(
     return qs.select_related("venue", "person").order_by("-scanned_at", "-id")
 
 
-def alerts_list(*, user: User, status: str = "") -> QuerySet[Alert]:
-    """Alerts for the officers of the venue's area and of the person's residence area."""
+def alerts_list(*, user: User, status: str = "", area: str = "") -> QuerySet[Alert]:
+    """Alerts for the officers of the venue's area and of the person's residence area; `area` keeps the alerts at
+    venues in that area (the headquarters dashboard counts by where the alert happened)."""
     q = area_q(user, Perm.ALERT_VIEW, "venue_area") | area_q(user, Perm.ALERT_VIEW, "residence_area")
     qs = Alert.objects.filter(q)
     if status:
         qs = qs.filter(status=status)
+    if area:
+        qs = qs.filter(venue_area__code__startswith=area)
     return qs.select_related("venue", "person").order_by("-occurred_at", "-id")
 
 

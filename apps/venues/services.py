@@ -24,11 +24,12 @@ from apps.accounts.scoping import grant_prefixes, has_perm_at
 from apps.common.apitypes import BIGINT_MAX, EARLIEST_DAY, latest_day
 from apps.common.bulk import insert_ignoring_conflicts
 from apps.common.errors import Forbidden, ValidationFailed
+from apps.common.notify import notify_many, notify_resolved
 from apps.geo.models import Area
 from apps.people.models import Person
 from apps.people.pii import person_refs
 from apps.venues import partitions
-from apps.venues.alerting import fever_threshold, scan_alert_kinds_for
+from apps.venues.alerting import alert_notes, fever_threshold, scan_alert_kinds_for
 from apps.venues.choices import AlertStatus, ScanRejection, VenueCategory, VenueStatus
 from apps.venues.models import Alert, PurgeLog, Scan, ScanAggregate, ScanKey, Venue
 from core import signing
@@ -72,7 +73,9 @@ def venue_create(*, actor: User, data: Mapping[str, Any], request: HttpRequest |
     if not has_perm_at(actor, Perm.VENUE_CHANGE, area):
         raise Forbidden("outside_jurisdiction", "this area is outside your jurisdiction")
     if not Area.objects.filter(code=area).exists():  # a code under the officer's area that names no area
-        raise ValidationFailed("invalid_venue", "the venue is not valid", [{"field": "area_code", "message": "no such area"}])
+        raise ValidationFailed(
+            "invalid_venue", "the venue is not valid", [{"field": "area_code", "message": "no such area"}]
+        )
     venue = Venue.objects.create(
         name=str(data["name"]).strip()[:200],
         category=data["category"],
@@ -378,7 +381,8 @@ def scans_store(
         if alerting:
             # The few scans that raise an alert get their ids drawn ahead, so their alerts can name them.
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(alerting)]
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, len(alerting)],
             )
             ids = [i for (i,) in cursor.fetchall()]
             with cursor.cursor.copy(f"COPY {table} (id, {cols}) FROM STDIN") as copy:
@@ -454,9 +458,11 @@ def _raise_alerts(flagged: list[dict[str, Any]], residence: dict[int, str], feve
                     colour=s["colour"],
                 )
             )
-    before = Alert.objects.filter(scan_id__in=scan_ids).count()
+    before = set(Alert.objects.filter(scan_id__in=scan_ids).values_list("pk", flat=True))
     Alert.objects.bulk_create(alerts, ignore_conflicts=True)
-    return Alert.objects.filter(scan_id__in=scan_ids).count() - before
+    new = list(Alert.objects.filter(scan_id__in=scan_ids).exclude(pk__in=before).select_related("venue"))
+    notify_many(alert_notes(new))  # the one notification centre (apps.common.notify)
+    return len(new)
 
 
 @transaction.atomic
@@ -470,6 +476,8 @@ def alert_acknowledge(*, actor: User, alert: Alert, close: bool = False) -> Aler
     alert.handled_by = actor
     alert.handled_at = timezone.now()
     alert.save(update_fields=["status", "handled_by", "handled_at"])
+    if close:
+        notify_resolved(f"venues.alert:{alert.pk}")
     return alert
 
 
@@ -506,7 +514,9 @@ def scans_purge(*, now: dt.datetime | None = None, days: int | None = None) -> P
     deleted_scans = sum(g["n"] for g in grouped)
     partitions.drop_days_before(cutoff)
     old._raw_delete(old.db)
-    keys = ScanKey.objects.filter(received_at__lt=cutoff)  # a key outlives its scan by the time it took to arrive
+    keys = ScanKey.objects.filter(
+        received_at__lt=cutoff
+    )  # a key outlives its scan by the time it took to arrive
     keys._raw_delete(keys.db)
     log = PurgeLog.objects.create(cutoff=cutoff, deleted=deleted_scans, retention_days=days)
     audit_record(

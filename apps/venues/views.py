@@ -93,7 +93,12 @@ def venue_list(request: HttpRequest) -> HttpResponse:
         "query": query,
         "categories": VenueCategory.choices,
         "map": area_map(
-            shapes, fills=fills, values=counts, value_label=pgettext("map figure", "venues"), link="?area={code}", markers=_markers(qs)
+            shapes,
+            fills=fills,
+            values=counts,
+            value_label=pgettext("map figure", "venues"),
+            link="?area={code}",
+            markers=_markers(qs),
         ),
         "district_counts": sorted(counts.items()),
         # 交通卡口、铁路出口: passes per checkpoint over the last day.
@@ -157,8 +162,9 @@ def alert_inbox(request: HttpRequest) -> HttpResponse:
         # Say so, rather than an empty inbox that reads as "no alerts".
         return render(request, "403.html", status=403)
     status = request.GET.get("status", AlertStatus.OPEN)
+    area = request.GET.get("area", "").strip()[:12]
     page = page_number(request)
-    qs = selectors.alerts_list(user=request.user, status=status)  # type: ignore[arg-type]
+    qs = selectors.alerts_list(user=request.user, status=status, area=area)  # type: ignore[arg-type]
     rows = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
     return render(
         request,
@@ -168,6 +174,7 @@ def alert_inbox(request: HttpRequest) -> HttpResponse:
             "has_next": len(rows) > PAGE_SIZE,
             "page": page,
             "status": status,
+            "area": area,
             "statuses": AlertStatus.choices,
         },
     )

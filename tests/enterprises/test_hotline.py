@@ -195,3 +195,19 @@ def test_a_client_id_belongs_to_its_submitter(ent_user, ent_a, econ_a, make_user
     theirs = _open_keyed(colleague, "same-key", title="另一个问题")
     assert theirs.pk != mine.pk and theirs.opened_by == colleague and theirs.title == "另一个问题"
     assert Ticket.objects.filter(client_id="same-key").count() == 2
+
+
+def test_a_ticket_taken_over_by_the_headquarters_becomes_a_supervised_task_closed_by_the_reply(
+    ent_user, econ_a, categories
+):
+    from apps.command.models import Task
+
+    ticket = _open(ent_user, "tax")
+    hotline.tickets_escalate(now=ticket.due_at + dt.timedelta(hours=2))  # the department head: no task yet
+    assert not Task.objects.exists()
+    hotline.tickets_escalate(now=ticket.due_at + dt.timedelta(hours=25))
+    task = Task.objects.get(source_ref=f"enterprises.ticket:{ticket.pk}")
+    assert (task.status, task.priority, task.area_id) == ("open", "high", ticket.area_id)
+    hotline.ticket_reply(actor=econ_a, ticket=ticket, reply="已协调")
+    task.refresh_from_db()
+    assert task.status == "closed"

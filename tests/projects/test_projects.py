@@ -240,3 +240,25 @@ def test_an_officer_registers_a_project_and_adds_a_milestone_on_the_pages(econ_a
 def test_out_of_range_numbers_are_refused_not_crashed(econ_a, api_of):
     r = post(api_of(econ_a), "/api/projects/", body("BIG", investment_planned="1e15"))
     assert r.status_code == 422 and r.json()["details"][0]["field"] == "investment_planned"
+
+
+def test_a_red_project_raises_a_supervised_task_closed_when_it_recovers(econ_a, api_of):
+    from apps.command.models import Task
+
+    client = api_of(econ_a)
+    data = body("P9", milestones=[{"name": "开工", "planned": days(-40)}], investment_completed="0")
+    out = post(client, "/api/projects/", data).json()
+    task = Task.objects.get(source_ref=f"projects.project:{out['id']}")
+    assert (task.status, task.area_id, task.link) == ("open", DISTRICT_A, f"/projects/{out['id']}/")
+    mid = out["milestones"][0]["id"]
+    client.patch(
+        f"/api/projects/{out['id']}/milestones/{mid}",
+        json.dumps({"actual": days(-1)}),
+        content_type="application/json",
+    )
+    client.patch(
+        f"/api/projects/{out['id']}", json.dumps({"investment_completed": "900"}), content_type="application/json"
+    )
+    assert client.get(f"/api/projects/{out['id']}").json()["colour"] != "red"
+    task.refresh_from_db()
+    assert task.status == "closed" and task.events.last().kind == "source_resolved"
