@@ -172,6 +172,10 @@ TONGCHOU_SCHEDULE: dict[str, tuple[str, str]] = {
     "hotline_escalation": ("apps.enterprises.tasks.escalate_overdue_tickets", "every 5m"),
     # A commitment counts from its planned date: put the due ones into effect soon after local midnight.
     "commitments_open": ("apps.enterprises.tasks.open_due_commitments", "every 10m"),
+    # 每日两次: the sweep runs after each check-in deadline (core.quarantine.CHECKIN_SLOTS, 12:00 and 20:00).
+    "quarantine_missed_am": ("apps.quarantine.tasks.sweep_missed_checkins", "daily 12:05"),
+    "quarantine_missed_pm": ("apps.quarantine.tasks.sweep_missed_checkins", "daily 20:05"),
+    "quarantine_requests": ("apps.quarantine.tasks.escalate_late_requests", "every 5m"),
 }
 
 # Which scans raise an alert (core.scanalerts): a yellow code whose only reasons are these, at a venue in the
