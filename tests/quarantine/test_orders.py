@@ -224,6 +224,8 @@ def test_a_policy_stored_as_data_is_checked_by_core(city: Any) -> None:
     bad = QuarantinePolicy(code="bad", kind="centralised", effective_from=dt.date(2020, 5, 1), phases=phases)
     with pytest.raises(ValidationError):
         bad.clean()
-    good = QuarantinePolicy(code="c10", kind="centralised", effective_from=dt.date(2020, 5, 1), phases=phases[1:])
+    good = QuarantinePolicy(
+        code="c10", kind="centralised", effective_from=dt.date(2020, 5, 1), phases=phases[1:]
+    )
     good.clean()
     assert good.core().quarantine_end(dt.date(2020, 5, 1)) == dt.date(2020, 5, 15)
