@@ -71,7 +71,11 @@ class CodeKind(enum.IntEnum):
     RELEASE = 3  # 解除隔离证明: a quarantine release certificate (no colour)
 
 
-PREFIXES: Final[dict[CodeKind, str]] = {CodeKind.HEALTH: "TC1:", CodeKind.VENUE: "TV1:", CodeKind.RELEASE: "TR1:"}
+PREFIXES: Final[dict[CodeKind, str]] = {
+    CodeKind.HEALTH: "TC1:",
+    CodeKind.VENUE: "TV1:",
+    CodeKind.RELEASE: "TR1:",
+}
 _KIND_BY_PREFIX: Final = {prefix: kind for kind, prefix in PREFIXES.items()}
 _COLOUR_CODES: Final = {Colour.GREEN: 0, Colour.YELLOW: 1, Colour.RED: 2}
 _COLOUR_BY_CODE: Final = {code: colour for colour, code in _COLOUR_CODES.items()}

@@ -181,6 +181,10 @@ TONGCHOU_SCHEDULE: dict[str, tuple[str, str]] = {
     "screening_reconciliation": ("apps.screening.tasks.check_reconciliation", "daily 01:30"),
     "command_tasks_escalation": ("apps.command.tasks.escalate_overdue_tasks", "every 5m"),
     "command_digest": ("apps.command.tasks.send_notification_digests", "daily 07:30"),
+    # 每日两次: the sweep runs after each check-in deadline (core.quarantine.CHECKIN_SLOTS, 12:00 and 20:00).
+    "quarantine_missed_am": ("apps.quarantine.tasks.sweep_missed_checkins", "daily 12:05"),
+    "quarantine_missed_pm": ("apps.quarantine.tasks.sweep_missed_checkins", "daily 20:05"),
+    "quarantine_requests": ("apps.quarantine.tasks.escalate_late_requests", "every 5m"),
 }
 
 # Which scans raise an alert (core.scanalerts): a yellow code whose only reasons are these, at a venue in the

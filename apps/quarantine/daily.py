@@ -293,7 +293,11 @@ def request_open(
 
 @transaction.atomic
 def request_done(*, actor: User, req: StayRequest, answer: str = "") -> StayRequest:
-    req = StayRequest.objects.select_for_update().select_related("stay", "stay__site").get(pk=req.pk)
+    req = (
+        StayRequest.objects.select_for_update(of=("self",))
+        .select_related("stay", "stay__site")
+        .get(pk=req.pk)
+    )
     _require(actor, QUARANTINE_CHANGE, req.stay.area_id, req.stay.site.area_id if req.stay.site_id else "")
     if req.status != RequestStatus.OPEN:
         raise Conflict("already_done", "this request is already done")

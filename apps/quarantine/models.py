@@ -55,6 +55,15 @@ class QuarantinePolicy(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    def clean(self) -> None:
+        """The admin's check: core.quarantine validates phases, test days and the release window."""
+        from django.core.exceptions import ValidationError
+
+        try:
+            self.core()
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValidationError(str(exc)) from None
+
     def core(self) -> core.Policy:
         return core.Policy.from_dict(
             {

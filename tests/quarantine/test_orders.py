@@ -213,3 +213,19 @@ def test_early_release_needs_a_second_person(
     services.early_release_decide(actor=second, ask=ask, approve=True)
     stay.refresh_from_db()
     assert stay.status == StayStatus.RELEASED_EARLY and stay.released_on == timezone.localdate()
+
+
+def test_a_policy_stored_as_data_is_checked_by_core(city: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    from apps.quarantine.models import QuarantinePolicy
+
+    phases = [{"kind": "home_monitoring", "days": 7}, {"kind": "centralised", "days": 14}]
+    bad = QuarantinePolicy(code="bad", kind="centralised", effective_from=dt.date(2020, 5, 1), phases=phases)
+    with pytest.raises(ValidationError):
+        bad.clean()
+    good = QuarantinePolicy(
+        code="c10", kind="centralised", effective_from=dt.date(2020, 5, 1), phases=phases[1:]
+    )
+    good.clean()
+    assert good.core().quarantine_end(dt.date(2020, 5, 1)) == dt.date(2020, 5, 15)
