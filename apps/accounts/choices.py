@@ -84,6 +84,11 @@ class Perm(models.TextChoices):
     DUTY_MANAGE = "duty.manage", _("Manage the leaders' duty roster")
     BRIEFING_EDIT = "briefing.edit", _("Draft and edit the daily briefing")
     BRIEFING_APPROVE = "briefing.approve", _("Approve and publish the daily briefing")
+    # Quarantine sites, orders and stays (apps.quarantine)
+    QUARANTINE_VIEW = "quarantine.view", _("See quarantine sites, stays and capacity")
+    QUARANTINE_CHANGE = "quarantine.change", _("Allocate rooms, record check-ins, handle requests and releases")
+    QUARANTINE_ORDER = "quarantine.order", _("Propose, accept or change quarantine orders; approve early release")
+    QUARANTINE_SITES = "quarantine.sites", _("Create and import quarantine sites and rooms")
 
 
 _OFFICER = {
@@ -181,10 +186,10 @@ ROLE_PERMS[Role.DISTRICT_OFFICER] |= _RECOVERY_VIEW | {Perm.INDICATOR_REPORT, Pe
 
 # Quarantine (issue 12): the site manager runs sites, rooms and stays; officers order and approve; the community
 # worker follows home quarantines; the headquarters reads the capacity.
-QUARANTINE_VIEW = "quarantine.view"
-QUARANTINE_CHANGE = "quarantine.change"  # allocate, check in, handle requests and alerts, release
-QUARANTINE_ORDER = "quarantine.order"  # propose, accept or change orders; approve early release
-QUARANTINE_SITES = "quarantine.sites"  # create and import sites and rooms
+QUARANTINE_VIEW = Perm.QUARANTINE_VIEW
+QUARANTINE_CHANGE = Perm.QUARANTINE_CHANGE
+QUARANTINE_ORDER = Perm.QUARANTINE_ORDER
+QUARANTINE_SITES = Perm.QUARANTINE_SITES
 ROLE_PERMS[Role.QUARANTINE_MANAGER] |= {QUARANTINE_VIEW, QUARANTINE_CHANGE, QUARANTINE_SITES}
 ROLE_PERMS[Role.DISTRICT_OFFICER] |= {QUARANTINE_VIEW, QUARANTINE_CHANGE, QUARANTINE_ORDER, QUARANTINE_SITES}
 ROLE_PERMS[Role.EPIDEMIOLOGIST] |= {QUARANTINE_VIEW, QUARANTINE_ORDER}
