@@ -66,6 +66,8 @@ PARAMS: dict[str, dict[str, Callable[[], Any]]] = {
     "cases:transition": {"pk": _first("cases.Case")},
     "cases:trace": {"pk": _first("cases.Case")},
     "cases:link": {"pk": _first("cases.Case")},
+    "arrivals:detail": {"pk": _first("arrivals.Traveller", destination_area__code__startswith="990101")},
+    "arrivals:advance": {"pk": _first("arrivals.Traveller", destination_area__code__startswith="990101")},
     "enterprises:ticket": {"pk": _first("enterprises.Ticket", events__kind="escalated")},
     "enterprises:detail": {"pk": _first("enterprises.Enterprise", area__code__startswith="990101")},
     "enterprises:action": {"pk": _first("enterprises.Enterprise", area__code__startswith="990101"),
