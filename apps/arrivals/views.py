@@ -38,6 +38,7 @@ def owner_label(owner: str) -> str:
 def summary_rows(summary: dict[str, Any]) -> list[tuple[Any, str]]:
     """A certificate's stored summary as labelled rows, dates in Shanghai time."""
     from django.utils.translation import gettext_lazy as _
+    from django.utils.translation import pgettext_lazy
 
     names = {
         "type": _("Type"),
@@ -57,7 +58,7 @@ def summary_rows(summary: dict[str, Any]) -> list[tuple[Any, str]]:
         "df": _("Valid from"),
         "du": _("Valid until"),
     }
-    types = {"v": _("Vaccination"), "t": _("Test"), "r": _("Recovery")}
+    types = {"v": _("Vaccination"), "t": _("Test"), "r": pgettext_lazy("certificate type", "Recovery")}
     rows = []
     for key, value in summary.items():
         if value in (None, ""):
