@@ -22,6 +22,49 @@ from tests.factories import COMMUNITY_A, DISTRICT_A
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def test_a_neighbouring_citys_code_verifies_offline_at_the_checkpoint_until_its_list_is_retired(
+    page: Any, browser_login: Any, make_user: Any, officer_a: Any, wait_js: Any
+) -> None:
+    guard = make_user("checkpoint_operator", DISTRICT_A, username="guard")
+    admin = make_user("commander", "990100", username="commander")
+    venue_create(
+        actor=officer_a, data={"name": "高铁站出口", "category": "community_gate", "area_code": COMMUNITY_A}
+    )
+    root, pair = Ed25519PrivateKey.generate(), signing.generate_keypair()
+    stamp = int(timezone.now().timestamp())
+    document = trustlist.sign(
+        root=root, issuer_area="330100", issuer_name="邻市",
+        keys=[{"kid": pair.kid, "x": trustlist.b64url(pair.public_raw), "retired_at_epoch": None}],
+        issued_at=stamp - 60, valid_until=stamp + 86400,
+    )  # fmt: skip
+    imported = trust.trust_list_import(
+        actor=admin, data=json.dumps(document).encode(), root_fingerprint=document["issuer"]["root_kid"]
+    )
+    code = signing.sign_code(
+        signing.SigningKey.load(pair.private_pem), kind=signing.CodeKind.HEALTH, ref="n1",
+        issued_at=stamp - 30, expires_at=stamp + 3600, colour=Colour.GREEN,
+    )  # fmt: skip
+
+    browser_login(guard)
+    page.goto("/venues/checkpoint/")
+    page.wait_for_selector("#checkpoint[data-ready='1']")
+    wait_js(page, "document.getElementById('keys-status').textContent.includes('(')")
+    page.context.set_offline(True)
+    wait_js(page, "!navigator.onLine")
+    page.fill("#code-text", code)
+    page.click("#verify")
+    page.wait_for_selector("#verdict[data-status='valid']")
+    page.context.set_offline(False)
+
+    trust.trust_list_retire(actor=admin, trust_list=imported)
+    page.reload()
+    page.wait_for_selector("#checkpoint[data-ready='1']")
+    page.wait_for_timeout(1000)  # the fresh key list replaces the cached one
+    page.fill("#code-text", code)
+    page.click("#verify")
+    page.wait_for_selector("#verdict[data-status='unknown_key']")
+
+
 def test_manifest_then_port_screening_with_an_eu_certificate_then_quarantine(
     page: Any, browser_login: Any, make_user: Any, tmp_path: Any
 ) -> None:
@@ -88,46 +131,3 @@ def test_manifest_then_port_screening_with_an_eu_certificate_then_quarantine(
     # Handed to quarantine: without the quarantine app the request waits on the traveller to be replayed.
     assert traveller.handoff == "pending" and traveller.handoff_request["kind"] == "centralised"
     assert page.locator("#handoff").inner_text().strip()
-
-
-def test_a_neighbouring_citys_code_verifies_offline_at_the_checkpoint_until_its_list_is_retired(
-    page: Any, browser_login: Any, make_user: Any, officer_a: Any, wait_js: Any
-) -> None:
-    guard = make_user("checkpoint_operator", DISTRICT_A, username="guard")
-    admin = make_user("commander", "990100", username="commander")
-    venue_create(
-        actor=officer_a, data={"name": "高铁站出口", "category": "community_gate", "area_code": COMMUNITY_A}
-    )
-    root, pair = Ed25519PrivateKey.generate(), signing.generate_keypair()
-    stamp = int(timezone.now().timestamp())
-    document = trustlist.sign(
-        root=root, issuer_area="330100", issuer_name="邻市",
-        keys=[{"kid": pair.kid, "x": trustlist.b64url(pair.public_raw), "retired_at_epoch": None}],
-        issued_at=stamp - 60, valid_until=stamp + 86400,
-    )  # fmt: skip
-    imported = trust.trust_list_import(
-        actor=admin, data=json.dumps(document).encode(), root_fingerprint=document["issuer"]["root_kid"]
-    )
-    code = signing.sign_code(
-        signing.SigningKey.load(pair.private_pem), kind=signing.CodeKind.HEALTH, ref="n1",
-        issued_at=stamp - 30, expires_at=stamp + 3600, colour=Colour.GREEN,
-    )  # fmt: skip
-
-    browser_login(guard)
-    page.goto("/venues/checkpoint/")
-    page.wait_for_selector("#checkpoint[data-ready='1']")
-    wait_js(page, "document.getElementById('keys-status').textContent.includes('(')")
-    page.context.set_offline(True)
-    wait_js(page, "!navigator.onLine")
-    page.fill("#code-text", code)
-    page.click("#verify")
-    page.wait_for_selector("#verdict[data-status='valid']")
-    page.context.set_offline(False)
-
-    trust.trust_list_retire(actor=admin, trust_list=imported)
-    page.reload()
-    page.wait_for_selector("#checkpoint[data-ready='1']")
-    page.wait_for_timeout(1000)  # the fresh key list replaces the cached one
-    page.fill("#code-text", code)
-    page.click("#verify")
-    page.wait_for_selector("#verdict[data-status='unknown_key']")
