@@ -74,6 +74,8 @@ PARAMS: dict[str, dict[str, Callable[[], Any]]] = {
     "quarantine:certificate": {"pk": _first("quarantine.Stay", area__code__startswith="990101", status="released")},
     "quarantine:board": {"pk": _first("quarantine.Site", area__code__startswith="990101")},
     "quarantine:room_status": {"pk": _first("quarantine.Room", site__area__code__startswith="990101")},
+    "arrivals:detail": {"pk": _first("arrivals.Traveller", destination_area__code__startswith="990101")},
+    "arrivals:advance": {"pk": _first("arrivals.Traveller", destination_area__code__startswith="990101")},
     "enterprises:ticket": {"pk": _first("enterprises.Ticket", events__kind="escalated")},
     "enterprises:detail": {"pk": _first("enterprises.Enterprise", area__code__startswith="990101")},
     "enterprises:action": {"pk": _first("enterprises.Enterprise", area__code__startswith="990101"),

@@ -248,7 +248,7 @@ def manifest_import(
             after={
                 "rows": total,
                 "travellers": len(fresh),
-                "bad_rows": len({e["line"] for e in report_errors}),
+                "bad": len({e["line"] for e in report_errors}),
             },
         )
     return batch

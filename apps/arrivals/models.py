@@ -171,7 +171,7 @@ class ForeignTrustList(models.Model):
     """Another city's trust list, imported by an operator; its root is pinned for later imports."""
 
     issuer_area = models.CharField(_("issuer area"), max_length=12)
-    issuer_name = models.CharField(_("issuer"), max_length=100)
+    issuer_name = models.CharField(_("issuing city"), max_length=100)
     root_kid = models.CharField(_("root key"), max_length=64, unique=True)
     root_raw = models.BinaryField()
     issued_at = models.DateTimeField(_("issued"))
@@ -231,7 +231,7 @@ class Screening(models.Model):
     )
     temperature = models.DecimalField(_("temperature"), max_digits=3, decimal_places=1, null=True, blank=True)
     symptoms = models.BooleanField(_("symptoms"), default=False)
-    sampled = models.BooleanField(_("sampled"), default=False)
+    sampled = models.BooleanField(_("sample taken"), default=False)
     sample_id = models.CharField(_("sample id"), max_length=40, blank=True)
     certificate_verdict = models.CharField(max_length=16, blank=True)
     certificate_reason = models.CharField(max_length=24, blank=True)

@@ -428,6 +428,6 @@ def traveller_classify(
         action=AuditAction.UPDATE,
         obj=traveller,
         area_code=traveller.destination_area_id,
-        after={"classification": rule.code, "version": decision.version},
+        after={"classification": rule.zh, "version": decision.version},
     )
     return traveller

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -19,7 +19,7 @@ from apps.arrivals.choices import OriginKind, OriginRisk, Stage, Transport
 from apps.arrivals.manifests import TripInfo, manifest_import
 from apps.arrivals.models import DccSigner, ForeignTrustList, ManifestImport, Traveller, TravellerEvent
 from apps.common.apitypes import column_mapping
-from apps.common.errors import Forbidden, ServiceError
+from apps.common.errors import Forbidden, NotFound, ServiceError
 from apps.common.views import error_page, page_number
 from core import arrivals_loop as loop
 from core import dcc
@@ -38,6 +38,7 @@ def owner_label(owner: str) -> str:
 def summary_rows(summary: dict[str, Any]) -> list[tuple[Any, str]]:
     """A certificate's stored summary as labelled rows, dates in Shanghai time."""
     from django.utils.translation import gettext_lazy as _
+    from django.utils.translation import pgettext_lazy
 
     names = {
         "type": _("Type"),
@@ -57,7 +58,7 @@ def summary_rows(summary: dict[str, Any]) -> list[tuple[Any, str]]:
         "df": _("Valid from"),
         "du": _("Valid until"),
     }
-    types = {"v": _("Vaccination"), "t": _("Test"), "r": _("Recovery")}
+    types = {"v": _("Vaccination"), "t": _("Test"), "r": pgettext_lazy("certificate type", "Recovery")}
     rows = []
     for key, value in summary.items():
         if value in (None, ""):
@@ -150,14 +151,17 @@ def traveller_list(request: HttpRequest) -> HttpResponse:
 def _visible(request: HttpRequest, pk: int) -> Traveller:
     found = selectors.travellers_visible(user=request.user).select_related("person").filter(pk=pk).first()  # type: ignore[arg-type]
     if found is None:
-        raise Http404
+        raise NotFound("not_found", "no such traveller")
     return found
 
 
 @login_required
 def traveller_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The whole trail of one traveller, and the next steps the stage's owner may take."""
-    traveller = _visible(request, pk)
+    try:
+        traveller = _visible(request, pk)
+    except ServiceError as exc:
+        return error_page(request, exc)
     return render(
         request,
         "arrivals/detail.html",
@@ -183,9 +187,9 @@ def traveller_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def traveller_advance(request: HttpRequest, pk: int) -> HttpResponse:
-    traveller = _visible(request, pk)
     evidence = {name: request.POST.get(name, "") for name in ("vehicle", "receiving_site", "stay")}
     try:
+        traveller = _visible(request, pk)
         services.traveller_advance(
             actor=request.user,  # type: ignore[arg-type]
             traveller=traveller,
@@ -216,7 +220,10 @@ def port(request: HttpRequest) -> HttpResponse:
     qs = selectors.travellers_visible(user=request.user).select_related("person").exclude(stage=Stage.CLOSED)  # type: ignore[arg-type]
     context["waiting"] = qs.filter(stage__in=[Stage.TRANSPORT, Stage.PORT]).order_by("arrived_at")[:50]
     if request.method == "POST":
-        traveller = _visible(request, int(request.POST.get("traveller") or 0))
+        try:
+            traveller = _visible(request, int(request.POST.get("traveller") or 0))
+        except (ServiceError, ValueError):
+            return error_page(request, NotFound("not_found", "no such traveller"))
         if not (
             has_perm_at(request.user, Perm.ARRIVAL_CHANGE, str(traveller.port_area_id))  # type: ignore[arg-type]
         ):
