@@ -406,8 +406,10 @@ def traveller_classify(
     }
     traveller.save(update_fields=["classification"])
     if rule.outcome in ("centralised", "home"):
+        # Quarantine picks its own policy in effect for the kind on the arrival day (its versions, not ours);
+        # the order's note names the classification rule that decided.
         traveller = hand_to_quarantine(
-            traveller=traveller, kind=rule.outcome, actor=actor, policy_code=f"{decision.version}:{rule.code}"
+            traveller=traveller, kind=rule.outcome, actor=actor, note=f"{decision.version}:{rule.code}"
         )
     elif rule.outcome == "hospital":
         from apps.cases.choices import CaseStatus, Origin

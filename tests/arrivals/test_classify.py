@@ -44,15 +44,27 @@ def test_from_abroad_the_rule_is_named_and_a_centralised_order_is_asked_for(
         traveller.classification["rule"] == "abroad_14d_centralised"
         and traveller.classification["days"] == 14
     )
-    assert traveller.handoff == Handoff.PENDING  # quarantine not installed here
-    assert traveller.handoff_request["kind"] == "centralised"
-    assert traveller.handoff_request["policy_code"] == "2020-02-default:abroad_14d_centralised"
+    # Handed to quarantine at once: a proposed order for the arrival, its note naming the deciding rule.
+    from apps.quarantine.models import QuarantineOrder
+
+    order = QuarantineOrder.objects.get(pk=traveller.quarantine_order_id)
+    assert traveller.handoff == Handoff.SENT and traveller.handoff_request == {}
+    assert (order.person_id, order.source, order.source_ref, order.kind) == (
+        traveller.person_id, "arrival", f"arrival:{traveller.pk}", "centralised"
+    )
+    assert order.last_exposure == ARRIVED and "2020-02-default:abroad_14d_centralised" in order.note
+    # Classifying again asks for nothing new: the same exposure is one order.
+    again = services.traveller_classify(actor=officer_a, traveller=traveller)
+    assert again.handoff == Handoff.SENT and QuarantineOrder.objects.filter(person=traveller.person).count() == 1
 
 
 def test_medium_risk_goes_home_and_low_risk_only_to_follow_up(officer_a: Any, person_factory: Any) -> None:
     medium = _traveller(person_factory, officer_a, "m", origin_kind="domestic", origin_risk="medium")
     medium = services.traveller_classify(actor=officer_a, traveller=medium)
-    assert medium.classification["rule"] == "medium_risk_home" and medium.handoff_request["kind"] == "home"
+    from apps.quarantine.models import QuarantineOrder
+
+    assert medium.classification["rule"] == "medium_risk_home"
+    assert QuarantineOrder.objects.get(pk=medium.quarantine_order_id).kind == "home"
     low = _traveller(person_factory, officer_a, "l", origin_kind="province", origin_risk="low")
     low = services.traveller_classify(actor=officer_a, traveller=low)
     assert low.classification["outcome"] == "follow_up" and low.handoff == Handoff.NONE

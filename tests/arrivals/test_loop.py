@@ -150,6 +150,8 @@ def test_a_transfer_needs_vehicle_and_site_and_quarantine_needs_a_real_stay(
 def test_without_quarantine_the_handoff_is_pending_and_replayed_when_it_lands(
     officer_a: Any, person_factory: Any, monkeypatch: Any
 ) -> None:
+    installed = services.django_apps.is_installed
+    monkeypatch.setattr(services.django_apps, "is_installed", lambda name: name != "apps.quarantine" and installed(name))
     traveller = _traveller(person_factory, officer_a)
     traveller = services.hand_to_quarantine(
         traveller=traveller, kind="centralised", actor=officer_a, policy_code="abroad-14"
