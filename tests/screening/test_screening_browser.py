@@ -19,8 +19,14 @@ COMMUNITY_A2 = "990101001002"
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_upload_review_visit_and_reconcile(
-    page: Any, browser_login: Any, make_user: Any, officer_a: Any, make_list: Any, registered: Any,
-    settings: Any, tmp_path: Any,
+    page: Any,
+    browser_login: Any,
+    make_user: Any,
+    officer_a: Any,
+    make_list: Any,
+    registered: Any,
+    settings: Any,
+    tmp_path: Any,
 ) -> None:
     settings.TONGCHOU_SCREENING_LINK = {"upper": 0.99999, "lower": 0.3}  # this pair must go to a reviewer
     linkage._synthetic_model()  # train the fallback model before the upload, not inside the request
@@ -28,13 +34,22 @@ def test_upload_review_visit_and_reconcile(
     lst = make_list(rule=VisitRule.EVERYONE, name="火车站来返人员")
     worker = make_user("community_worker", COMMUNITY_A2, username="worker_a2")
     upload = tmp_path / "arrivals.csv"
-    upload.write_bytes(csv_of([["章伟", "", "男", "1980-07-03", "", COMMUNITY_A2, "演示路1号"],
-                               ["", "", "", "", "", "", "bad row"]]))
+    upload.write_bytes(
+        csv_of(
+            [
+                ["章伟", "", "男", "1980-07-03", "", COMMUNITY_A2, "演示路1号"],
+                ["", "", "", "", "", "", "bad row"],
+            ]
+        )
+    )
 
+    page.set_default_timeout(
+        90_000
+    )  # the upload links rows with Splink in the request; the machine may be busy
     browser_login(officer_a)
     page.goto(f"/screening/lists/{lst.pk}/import/")
     page.set_input_files("#id_file", str(upload))
-    page.click("button[type=submit]")
+    page.click("#import-submit")
     page.wait_for_selector("#report")
     assert page.locator("#report b.created").inner_text() == "2"
     assert page.locator("#report table.errors tbody tr").count() == 1

@@ -170,3 +170,21 @@ def test_reassignment_moves_the_item_and_is_recorded(items: Any, worker_a: Any, 
     assert (
         ListRow.objects.get(pk=items["张*"].row_id).area_id == COMMUNITY_A
     )  # the count stays with the address
+
+
+def test_a_visit_temperature_becomes_a_code_fact(
+    make_list: Any, officer_a: Any, worker_a: Any, registered: Any
+) -> None:
+    from apps.codes.facts import PersonChunk, providers
+    from apps.screening.facts import visit_facts
+
+    person, plain = registered("刘洋", dt.date(1979, 5, 20), "13800000001")
+    lst = make_list(rule=VisitRule.EVERYONE, name="发热")
+    services.list_import(
+        actor=officer_a, lst=lst, filename="a.csv", data=csv_of([["刘洋", plain["doc"], "", "", "", "", ""]])
+    )
+    item = WorkItem.objects.get(list=lst)
+    services.visit_record(actor=worker_a, item_id=item.pk, outcome="found", health="fever", temperature=38.4)
+    assert visit_facts in providers()
+    facts = visit_facts(PersonChunk.of([person.pk]))
+    assert [r.celsius for r in facts[person.pk]["temperatures"]] == [38.4]
