@@ -212,6 +212,7 @@ def test_every_page_passes_wcag_for_every_role(browser: Any, live_server: Any, d
             context.close()
         total += checked
         problems.update(found)
+        print(f"axe: {who}: {checked} pages checked, {time.monotonic() - started:.0f}s so far")
     print(f"axe: {total} page views, {len(demo_city_live)} pages, {len(runs)} role/viewport runs, "
           f"{time.monotonic() - started:.0f}s")  # fmt: skip
     assert not problems, "WCAG 2 A/AA violations:\n" + describe(problems)
