@@ -75,6 +75,8 @@ class Perm(models.TextChoices):
     DUTY_MANAGE = "duty.manage", _("Manage the leaders' duty roster")
     BRIEFING_EDIT = "briefing.edit", _("Draft and edit the daily briefing")
     BRIEFING_APPROVE = "briefing.approve", _("Approve and publish the daily briefing")
+    SUPPLY_VIEW = "supply.view", _("See supplies and stock")
+    SUPPLY_CHANGE = "supply.change", _("Record stock movements of supplies")
 
 
 _OFFICER = {
@@ -177,6 +179,8 @@ ROLE_PERMS[Role.COMMANDER] |= {
     Perm.ACCOUNTABILITY_CHANGE, Perm.DUTY_MANAGE, Perm.BRIEFING_EDIT, Perm.BRIEFING_APPROVE,
 }
 ROLE_PERMS[Role.EPIDEMIOLOGIST] |= {Perm.BRIEFING_EDIT}
+ROLE_PERMS[Role.COMMANDER] |= {Perm.SUPPLY_VIEW, Perm.SUPPLY_CHANGE}
+ROLE_PERMS[Role.DISTRICT_OFFICER] |= {Perm.SUPPLY_VIEW, Perm.SUPPLY_CHANGE}
 ROLE_PERMS[Role.DISTRICT_OFFICER] |= {Perm.COMMAND_DASHBOARD, Perm.TASK_VIEW}
 ROLE_PERMS[Role.ECONOMIC_OFFICER] |= {Perm.TASK_VIEW}
 ROLE_PERMS[Role.AUDITOR] |= {Perm.ACCOUNTABILITY_VIEW}
