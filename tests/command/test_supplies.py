@@ -150,7 +150,10 @@ def test_falling_below_the_threshold_alerts_the_district_once_and_a_receipt_reso
     move(client, store_a, "issue", 10, "i2")
     notes = Notification.objects.filter(kind="command.low_stock")
     assert notes.count() == 1 and notes.get().resolved_at is None
-    titles = [n["title"] for n in client.get("/api/command/notifications").json()["items"]]
+    titles = [
+        n["title"]
+        for n in client.get("/api/command/notifications", HTTP_ACCEPT_LANGUAGE="en").json()["items"]
+    ]
     assert "Low stock: 核酸检测试剂盒 at 东湖区物资库 (40 left)" in titles
     assert api_of(officer_b).get("/api/command/notifications", {"module": "command"}).json()["items"] == []
     assert [r["low"] for r in client.get("/api/command/supplies/stock", {"low": True}).json()] == [True]
