@@ -89,6 +89,8 @@ class Perm(models.TextChoices):
     QUARANTINE_CHANGE = "quarantine.change", _("Allocate rooms, record check-ins, handle requests and releases")
     QUARANTINE_ORDER = "quarantine.order", _("Propose, accept or change quarantine orders; approve early release")
     QUARANTINE_SITES = "quarantine.sites", _("Create and import quarantine sites and rooms")
+    SUPPLY_VIEW = "supply.view", _("See supplies and stock")
+    SUPPLY_CHANGE = "supply.change", _("Record stock movements of supplies")
 
 
 _OFFICER = {
@@ -221,6 +223,8 @@ ROLE_PERMS[Role.COMMANDER] |= {
     Perm.ACCOUNTABILITY_CHANGE, Perm.DUTY_MANAGE, Perm.BRIEFING_EDIT, Perm.BRIEFING_APPROVE,
 }
 ROLE_PERMS[Role.EPIDEMIOLOGIST] |= {Perm.BRIEFING_EDIT}
+ROLE_PERMS[Role.COMMANDER] |= {Perm.SUPPLY_VIEW, Perm.SUPPLY_CHANGE}
+ROLE_PERMS[Role.DISTRICT_OFFICER] |= {Perm.SUPPLY_VIEW, Perm.SUPPLY_CHANGE}
 ROLE_PERMS[Role.DISTRICT_OFFICER] |= {Perm.COMMAND_DASHBOARD, Perm.TASK_VIEW}
 ROLE_PERMS[Role.ECONOMIC_OFFICER] |= {Perm.TASK_VIEW}
 ROLE_PERMS[Role.AUDITOR] |= {Perm.ACCOUNTABILITY_VIEW}

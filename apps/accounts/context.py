@@ -18,6 +18,7 @@ NAVIGATION: list[tuple[str, Any, str | None]] = [
     ("command:inbox", _("Inbox"), None),
     ("command:tasks", _("Supervised tasks"), Perm.TASK_VIEW),
     ("command:briefing_manage", _("Daily briefing"), Perm.BRIEFING_EDIT),
+    ("command:supplies", _("Supplies"), Perm.SUPPLY_VIEW),
     ("geo:tree", _("Areas"), None),
     ("people:list", _("Persons"), Perm.PERSON_VIEW),
     ("people:import", _("Import"), Perm.PERSON_IMPORT),

@@ -314,3 +314,83 @@ def duty_set(request: AuthedRequest, body: CommandDutyIn) -> Any:
         phone=body.phone,
         request=request,
     )
+
+
+# ---- supplies -----------------------------------------------------------------------------------------------------
+
+
+class CommandMovementIn(InSchema):
+    client_id: ShortText
+    warehouse_id: Id
+    item_code: ShortText
+    kind: str
+    quantity: int
+    note: NoteText = ""
+
+
+class CommandMovementOut(Schema):
+    id: int
+    client_id: str
+    warehouse_id: int
+    item_code: str
+    kind: str
+    quantity: int
+    at: dt.datetime
+
+    @staticmethod
+    def resolve_item_code(obj: Any) -> str:
+        return obj.item.code  # type: ignore[no-any-return]
+
+
+class CommandStockOut(Schema):
+    id: int
+    warehouse_id: int
+    warehouse: str
+    area_code: str
+    item_code: str
+    item: str
+    unit: str
+    quantity: int
+    threshold: int
+    low: bool
+    burn_per_day: float
+    days_of_supply: float | None
+
+
+@router.post("/supplies/movements", response={200: CommandMovementOut, 201: CommandMovementOut})
+def supply_movement(request: AuthedRequest, body: CommandMovementIn) -> Any:
+    """Record a stock movement; a retry with the same client id answers 200 with the stored one (idempotent), the
+    same client id with another payload is a 409."""
+    from apps.command import supplies
+
+    data = body.dict()
+    if not -(10**15) < data["quantity"] < 10**15:
+        data["quantity"] = 0  # refused by the service with the field named
+    movement, created = supplies.movement_record(actor=request.user, data=data, request=request)
+    return (201 if created else 200), movement
+
+
+@router.get("/supplies/stock", response=list[CommandStockOut])
+def supply_stock(request: AuthedRequest, area: str = "", low: bool = False) -> Any:
+    """Stock per warehouse and item, with the burn rate of the last 7 days and the days of supply left."""
+    from apps.command import supplies
+
+    levels = list(supplies.stock_levels(user=request.user, area=area, low=low)[:1000])
+    burn = supplies.burn_rates(levels)
+    return [
+        {
+            "id": lv.pk,
+            "warehouse_id": lv.warehouse_id,
+            "warehouse": lv.warehouse.name,
+            "area_code": lv.warehouse.area_id,
+            "item_code": lv.item.code,
+            "item": lv.item.name,
+            "unit": lv.item.unit,
+            "quantity": lv.quantity,
+            "threshold": lv.threshold,
+            "low": bool(lv.threshold and lv.quantity < lv.threshold),
+            "burn_per_day": round(burn[lv.pk], 2),
+            "days_of_supply": supplies.days_of_supply(lv.quantity, burn[lv.pk]),
+        }
+        for lv in levels
+    ]

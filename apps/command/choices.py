@@ -86,6 +86,36 @@ BRIEFING_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+class SupplyCategory(models.TextChoices):
+    """物资 (seed 001): instruments, test kits, protective equipment, disinfectants, antiviral drugs."""
+
+    TEST_KIT = "test_kit", _("Test kits")
+    REAGENT = "reagent", _("Reagents")
+    INSTRUMENT = "instrument", _("Instruments")
+    MASK = "mask", _("Masks")
+    SUIT = "suit", _("Protective suits")
+    DISINFECTANT = "disinfectant", _("Disinfectant")
+    ANTIVIRAL = "antiviral", _("Antiviral drugs")
+
+
+class MovementKind(models.TextChoices):
+    RECEIPT = "receipt", _("Receipt")
+    ISSUE = "issue", _("Issue")
+    TRANSFER_IN = "transfer_in", _("Transfer in")
+    TRANSFER_OUT = "transfer_out", _("Transfer out")
+    DONATION = "donation", _("Donation")
+
+
+# The sign of each movement on the stock: receipts and donations add, issues and transfers out take away.
+MOVEMENT_SIGN = {
+    MovementKind.RECEIPT: 1,
+    MovementKind.DONATION: 1,
+    MovementKind.TRANSFER_IN: 1,
+    MovementKind.ISSUE: -1,
+    MovementKind.TRANSFER_OUT: -1,
+}
+
+
 class AccountabilityDecision(models.TextChoices):
     """问责: what the headquarters decided about a failure."""
 

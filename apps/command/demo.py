@@ -88,6 +88,7 @@ def run(ctx: DemoContext) -> dict[str, Any]:
                 "task_id": made[1].pk,
             },
         )
+    _supplies(ctx, commander, now)
     # The morning's briefing (疫情通报) of yesterday's figures, drafted, approved and published.
     from apps.command import briefing
     from apps.command.models import Briefing
@@ -98,4 +99,66 @@ def run(ctx: DemoContext) -> dict[str, Any]:
         Briefing.objects.filter(day=day).delete()
         draft = briefing.briefing_draft(actor=commander, day=day)
         briefing.briefing_approve(actor=commander, briefing=draft, publish=True)
-    return {"duty_days": 14, "tasks": len(made), "escalations": sum(escalated.values()), "briefing": day.isoformat()}
+    return {
+        "duty_days": 14,
+        "tasks": len(made),
+        "escalations": sum(escalated.values()),
+        "briefing": day.isoformat(),
+    }
+
+
+ITEMS = [
+    ("KIT", "核酸检测试剂盒", "test_kit", "盒"),
+    ("REAGENT", "提取试剂", "reagent", "盒"),
+    ("THERM", "红外测温仪", "instrument", "台"),
+    ("MASK", "医用外科口罩", "mask", "只"),
+    ("SUIT", "医用防护服", "suit", "套"),
+    ("DISINF", "含氯消毒液", "disinfectant", "升"),
+    ("ANTIVIRAL", "抗病毒药品", "antiviral", "盒"),
+]
+
+
+def _supplies(ctx: DemoContext, commander: User, now: dt.datetime) -> None:
+    """A warehouse per district, a week of receipts and issues; test kits and suits run low in two districts."""
+    from apps.command import supplies
+    from apps.command.models import StockLevel, StockMovement, SupplyItem, Warehouse
+    from apps.geo.models import Area
+
+    rng = ctx.rng(NAME)
+    for code, name, category, unit in ITEMS:
+        SupplyItem.objects.update_or_create(
+            code=code, defaults={"name": name, "category": category, "unit": unit}
+        )
+    for district in Area.objects.filter(level=3).order_by("code"):
+        store, _ = Warehouse.objects.get_or_create(name=f"{district.name_zh}应急物资库", area=district)
+        for code, *_rest in ITEMS:
+            ref = f"demo:{store.pk}:{code}"
+            if StockMovement.objects.filter(client_id=f"{ref}:r").exists():
+                continue
+            received = rng.randint(2000, 5000)
+            supplies.movement_record(
+                actor=commander,
+                data={
+                    "client_id": f"{ref}:r",
+                    "warehouse_id": store.pk,
+                    "item_code": code,
+                    "kind": "receipt",
+                    "quantity": received,
+                },
+            )
+            low = code in ("KIT", "SUIT") and district.code in ("990101", "990103")
+            daily = (received // 8) if low else rng.randint(received // 40, received // 15)
+            for day in range(7):
+                m, _ = supplies.movement_record(
+                    actor=commander,
+                    data={
+                        "client_id": f"{ref}:i{day}",
+                        "warehouse_id": store.pk,
+                        "item_code": code,
+                        "kind": "issue",
+                        "quantity": daily,
+                    },
+                )
+                StockMovement.objects.filter(pk=m.pk).update(at=now - dt.timedelta(days=day, hours=2))
+            level = StockLevel.objects.get(warehouse=store, item__code=code)
+            supplies.threshold_set(actor=commander, level=level, threshold=daily * 3)

@@ -29,7 +29,25 @@ def _task_figure(key: str, label: Any, order: int, **filters: Any) -> Figure:
     )
 
 
+def _low_stock(user: Any, area: str) -> Any:
+    from apps.command.supplies import stock_levels
+
+    return stock_levels(user=user, area=area, low=True)
+
+
 FIGURES = [
     _task_figure("command.tasks_open", _("Supervised tasks open"), 10, status="active"),
     _task_figure("command.tasks_overdue", _("Supervised tasks overdue"), 11, overdue=True),
+    Figure(
+        key="command.supplies_low",
+        label=_("Supplies below their threshold"),
+        track="command",
+        perm="supply.view",
+        order=20,
+        count=lambda user, area: _low_stock(user, area).count(),
+        by_area=lambda user, area, digits: count_by_prefix(
+            _low_stock(user, area), "warehouse__area_id", digits
+        ),
+        link=lambda area: url("/command/supplies/", low="1", area=area),
+    ),
 ]

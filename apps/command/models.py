@@ -13,8 +13,10 @@ from apps.command.choices import (
     AccountabilityDecision,
     BriefingStatus,
     Channel,
+    MovementKind,
     Priority,
     Severity,
+    SupplyCategory,
     TaskLevel,
     TaskStatus,
 )
@@ -263,3 +265,63 @@ class Briefing(models.Model):
 
     def __str__(self) -> str:
         return f"briefing {self.day}"
+
+
+class SupplyItem(models.Model):
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=SHORT_TEXT)
+    category = models.CharField(_("category"), max_length=16, choices=SupplyCategory.choices)
+    unit = models.CharField(_("unit"), max_length=16)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Warehouse(models.Model):
+    name = models.CharField(_("name"), max_length=SHORT_TEXT)
+    area = models.ForeignKey("geo.Area", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["area_id", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StockLevel(models.Model):
+    """The stock of an item in a warehouse, kept on every movement (a counter checked against a recount by a
+    test), with the threshold under which it raises a low-stock alert."""
+
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="levels")
+    item = models.ForeignKey(SupplyItem, on_delete=models.PROTECT, related_name="levels")
+    quantity = models.BigIntegerField(default=0)
+    threshold = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["warehouse", "item"], name="unique_stock_level")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}@{self.warehouse_id}: {self.quantity}"
+
+
+class StockMovement(models.Model):
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="movements")
+    item = models.ForeignKey(SupplyItem, on_delete=models.PROTECT, related_name="movements")
+    kind = models.CharField(max_length=12, choices=MovementKind.choices)
+    quantity = models.PositiveBigIntegerField()
+    at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=NOTE_TEXT, blank=True)
+    recorded_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    # A retried upload carries the same client id: stored once (idempotent), a different payload is a conflict.
+    client_id = models.CharField(max_length=64, unique=True)
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["warehouse", "item", "kind", "at"], name="movement_burn")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.quantity} {self.item_id}"

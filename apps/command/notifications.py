@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -198,6 +198,12 @@ def _recipients(notification: Notification) -> QuerySet[User]:
 
 
 def send_urgent(ids: list[int]) -> int:
+    # Outbound messages are written in the site's language, whatever request happened to run before.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _send_urgent(ids)
+
+
+def _send_urgent(ids: list[int]) -> int:
     sent = 0
     for notification in Notification.objects.filter(pk__in=ids):
         for user in _recipients(notification):
@@ -209,8 +215,13 @@ def send_urgent(ids: list[int]) -> int:
 
 
 def send_digests(*, now: dt.datetime | None = None) -> int:
-    """The daily digest: each user with a channel and digest on gets one message listing the unread of the last day."""
-    now = now or timezone.now()
+    """The daily digest: each user with a channel and digest on gets one message listing the unread of the last day,
+    in the site's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _send_digests(now or timezone.now())
+
+
+def _send_digests(now: dt.datetime) -> int:
     day = timezone.localdate(now)
     sent = 0
     for pref in (

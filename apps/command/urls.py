@@ -16,6 +16,7 @@ urlpatterns = [
     path("tasks/<int:pk>/act/", views.task_act, name="task_act"),
     path("accountability/", views.accountability, name="accountability"),
     path("duty/", views.duty, name="duty"),
+    path("supplies/", views.supplies_page, name="supplies"),
     path("briefings/", views.briefing_public_list, name="briefings"),
     path("briefings/feed/", BriefingFeed(), name="briefing_feed"),
     path("briefings/manage/", views.briefing_manage, name="briefing_manage"),

@@ -413,3 +413,24 @@ def briefing_manage(request: HttpRequest) -> HttpResponse:
             "can_approve": has_perm_anywhere(request.user, Perm.BRIEFING_APPROVE),  # type: ignore[arg-type]
         },
     )
+
+
+@login_required
+def supplies_page(request: HttpRequest) -> HttpResponse:
+    from apps.command import supplies
+
+    if not has_perm_anywhere(request.user, Perm.SUPPLY_VIEW):  # type: ignore[arg-type]
+        return render(request, "403.html", status=403)
+    area = request.GET.get("area", "").strip()[:12]
+    low = request.GET.get("low") == "1"
+    levels = list(supplies.stock_levels(user=request.user, area=area, low=low)[:500])  # type: ignore[arg-type]
+    burn = supplies.burn_rates(levels)
+    rows = [
+        {
+            "level": lv,
+            "burn": round(burn[lv.pk], 1),
+            "days": supplies.days_of_supply(lv.quantity, burn[lv.pk]),
+        }
+        for lv in levels
+    ]
+    return render(request, "command/supplies.html", {"rows": rows, "area": area, "low": low})

@@ -328,6 +328,9 @@ SERVICE_MESSAGES: tuple[str, ...] = (
     gettext_noop("the briefing text is empty"),
     gettext_noop("only a commander of the city approves the briefing"),
     gettext_noop("no such briefing"),
+    gettext_noop("the movement is incomplete"),
+    gettext_noop("no such warehouse in your jurisdiction"),
+    gettext_noop("not enough in stock"),
 )
 
 # The fields a service names in an error's details, as a form would label them.

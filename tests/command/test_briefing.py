@@ -24,6 +24,10 @@ pytestmark = pytest.mark.django_db
 
 def test_a_briefing_from_draft_to_published_pdf(api_of: Any) -> None:
     call_command("demo_city", persons=600, seed=7, no_progress=True, stdout=io.StringIO())
+    from apps.command.models import Briefing
+
+    assert Briefing.objects.filter(status="published").count() == 1  # the demo's morning briefing
+    Briefing.objects.all().delete()  # this test walks the workflow itself, over two days
     commander = User.objects.get(username="commander")
     officer = User.objects.get(username="officer_a")
     day = svc.cutoff_day() - dt.timedelta(days=1)

@@ -89,3 +89,39 @@ def test_a_district_officer_sees_only_their_district(officer_a: Any, client_of: 
 def test_a_citizen_has_no_dashboard(make_user: Any, client_of: Any) -> None:
     citizen = make_user("citizen", "990101001001", username="citizen")
     assert client_of(citizen).get("/command/").status_code == 403
+
+
+def test_the_dashboard_query_count_does_not_grow_with_the_data(commander: Any) -> None:
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from apps.command import tasks_service
+
+    page = Client()
+    page.force_login(commander)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert page.get("/command/", {"map": "command.tasks_open"}).status_code == 200
+        return len(ctx.captured_queries)
+
+    def add(n: int) -> None:
+        for i in range(n):
+            tasks_service.task_assign(
+                actor=commander,
+                data={
+                    "title": f"t{i}",
+                    "area_code": f"99010{1 + i % 6}",
+                    "unit": "u",
+                    "due_at": timezone.now() + dt.timedelta(days=1),
+                },
+            )
+
+    add(2)
+    queries()  # the first read of the day computes and stores the day's risk levels
+    few = queries()
+    add(30)
+    assert queries() == few <= 120

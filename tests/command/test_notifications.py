@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 def inbox_titles(client: Any, **params: Any) -> list[str]:
-    response = client.get("/api/command/notifications", params)
+    response = client.get(
+        "/api/command/notifications", params, HTTP_ACCEPT_LANGUAGE="en"
+    )  # each in their language
     assert response.status_code == 200, response.content
     return [n["title"] for n in response.json()["items"]]
 
@@ -102,7 +104,8 @@ def test_the_daily_digest_goes_out_once_by_email(raise_alert: Any, officer_a: An
     assert notifications.send_digests() == 1
     assert notifications.send_digests() == 0  # the same day's digest is not sent twice
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["a@example.org"] and "Red code at 甲卡口" in mail.outbox[0].body
+    # Sent outside a request: in the site's language (Chinese).
+    assert mail.outbox[0].to == ["a@example.org"] and "甲卡口 出现红码" in mail.outbox[0].body
 
 
 def test_read_notifications_are_left_out_of_the_digest(raise_alert: Any, officer_a: Any) -> None:

@@ -53,7 +53,8 @@ def test_the_assignee_is_told_and_only_the_right_district_sees_the_task(
     assert [t["id"] for t in api_of(officer_a).get("/api/command/tasks").json()["items"]] == [task_a["id"]]
     assert api_of(officer_b).get("/api/command/tasks").json()["items"] == []
     assert api_of(officer_b).get(f"/api/command/tasks/{task_a['id']}").status_code == 404
-    titles = [n["title"] for n in api_of(officer_a).get("/api/command/notifications").json()["items"]]
+    answer = api_of(officer_a).get("/api/command/notifications", HTTP_ACCEPT_LANGUAGE="en")
+    titles = [n["title"] for n in answer.json()["items"]]
     assert titles == ["New supervised task: 核酸采样点扩容"]
 
 
