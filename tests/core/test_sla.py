@@ -27,7 +27,7 @@ def local(*args: int) -> dt.datetime:
 def test_wall_clock_deadline_is_opened_plus_sla_in_utc() -> None:
     due = deadline(local(2020, 2, 14, 16, 0), 24 * H)
     assert due == local(2020, 2, 15, 16, 0)
-    assert due.tzinfo == dt.UTC
+    assert due.tzinfo is dt.UTC  # `==` would also accept the process's local zone when that is UTC
 
 
 def test_working_hours_deadline_skips_evening_and_weekend() -> None:
