@@ -454,3 +454,12 @@ def test_a_code_seen_again_under_the_same_key_is_not_verified_again(monkeypatch:
     assert verify(code, KEYS, T0).ok and verify(code, KEYS, T0 + 1).ok
     assert calls == [PAIR.public_raw]
     signing.forget_seen()
+
+
+def test_the_shortest_envelopes_are_refused_by_their_length_and_not_text_by_its_type() -> None:
+    refused("TC1:" + base45(bytes([1, 1, 0, 0])), "unknown envelope version or too short")
+    refused(
+        envelope(b"\xa0"), "payload fields: expected keys 1, 2, 4, 5 and 3 on health codes"
+    )  # a 1-byte map
+    verdict = verify(12345, KEYS, T0)
+    assert (verdict.status, verdict.payload, verdict.detail) == (VerdictStatus.MALFORMED, None, "not text")
