@@ -706,4 +706,3 @@ def secondary_contact_set(
             _other_evidence(person, start, end, person, households, manifests, params, other)
     exclude = {case.person_id, *sources.tolist()}
     return _contact_set(ContactDegree.SECONDARY, venue, other, exclude, params.window_seconds)
-

@@ -39,9 +39,7 @@ SURVIVED = {0}
 
 
 def modules_with_tests() -> list[str]:
-    return sorted(
-        p.stem for p in (ROOT / "core").glob("*.py") if p.stem != "__init__" and tests_of(p.stem)
-    )
+    return sorted(p.stem for p in (ROOT / "core").glob("*.py") if p.stem != "__init__" and tests_of(p.stem))
 
 
 def tests_of(module: str) -> list[str]:
@@ -57,7 +55,9 @@ def prepare(module: str) -> Path:
     (work / "tests").mkdir(parents=True)
     shutil.copytree(ROOT / "core", work / "core", ignore=shutil.ignore_patterns("__pycache__"))
     for sub in ("core", "oracles"):
-        shutil.copytree(ROOT / "tests" / sub, work / "tests" / sub, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            ROOT / "tests" / sub, work / "tests" / sub, ignore=shutil.ignore_patterns("__pycache__")
+        )
     (work / "tests" / "__init__.py").write_text("")
     base = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
     conf = dict(base)
@@ -153,26 +153,71 @@ def run(module: str, workers: int) -> dict[str, object]:
     work = prepare(module)
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     mutmut = str(Path(sys.executable).with_name("mutmut"))
-    subprocess.run([mutmut, "run", "--max-children", str(workers)], cwd=work, env=env, check=False,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [mutmut, "run", "--max-children", str(workers)],
+        cwd=work,
+        env=env,
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
+    result = score(module, work)
+    (work / "score.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    return result
+
+
+def rerun_survivors(module: str, workers: int) -> dict[str, object]:
+    """After adding tests: refresh the scratch copy's tests and re-check only the last run's survivors."""
+    work = SCRATCH / module
+    last = json.loads((work / "score.json").read_text())
+    for sub in ("core", "oracles"):
+        shutil.copytree(
+            ROOT / "tests" / sub,
+            work / "tests" / sub,
+            dirs_exist_ok=True,
+            ignore=shutil.ignore_patterns("__pycache__"),
+        )
+    names = [*last["survived"], *last["other"]]
+    if names:
+        mutmut = str(Path(sys.executable).with_name("mutmut"))
+        subprocess.run(
+            [mutmut, "run", "--max-children", str(workers), *names],
+            cwd=work,
+            check=False,
+            env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"),
+            stdout=subprocess.DEVNULL,
+        )
     result = score(module, work)
     (work / "score.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
     return result
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("modules", nargs="*", help="core modules (default: every one with tests)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--score-only", action="store_true", help="re-read the last run's results")
+    parser.add_argument(
+        "--survivors",
+        action="store_true",
+        help="re-check only the last run's survivors against the current tests",
+    )
     args = parser.parse_args()
     modules = args.modules or modules_with_tests()
-    print(f"{'module':<12} {'mutants':>7} {'message':>7} {'killed':>6} {'survived':>8} {'other':>5} {'score':>6}")
+    print(
+        f"{'module':<12} {'mutants':>7} {'message':>7} {'killed':>6} {'survived':>8} {'other':>5} {'score':>6}"
+    )
     for module in modules:
         if not tests_of(module):
             print(f"{module:<12} no tests/core/test_{module}.py")
             continue
-        result = score(module, SCRATCH / module) if args.score_only else run(module, args.workers)
+        if args.score_only:
+            result = score(module, SCRATCH / module)
+        elif args.survivors:
+            result = rerun_survivors(module, args.workers)
+        else:
+            result = run(module, args.workers)
         print(
             f"{module:<12} {result['mutants']:>7} {result['message_only']:>7} {result['killed']:>6} "
             f"{len(result['survived']):>8} {len(result['other']):>5} {result['score']:>6.1%}",

@@ -8,6 +8,7 @@ only thing wrong with each is the one thing a test names: the signature always c
 
 from __future__ import annotations
 
+import hashlib
 import struct
 
 import pytest
@@ -368,3 +369,97 @@ def test_a_retirement_one_second_after_issue_still_verifies_and_skew_is_configur
     assert verify(code, KEYS, T0 - 11, clock_skew_seconds=10).status is VerdictStatus.NOT_YET_VALID
     assert verify(code, KEYS, T0, clock_skew_seconds=0).ok
     assert verify(code, KEYS, T0 - 1, clock_skew_seconds=0).status is VerdictStatus.NOT_YET_VALID
+
+
+# --------------------------------------------------------------------------- signing refuses, naming why
+
+
+def test_sign_code_refuses_bad_input_with_a_named_reason() -> None:
+    key = SigningKey.load(PAIR.private_raw)
+
+    def sign(**changes: object) -> str:
+        args: dict[str, object] = {
+            "kind": CodeKind.HEALTH,
+            "ref": 7,
+            "colour": Colour.GREEN,
+            "issued_at": T0,
+            "expires_at": EXP,
+            **changes,
+        }
+        return sign_code(key, **args)  # type: ignore[arg-type]
+
+    cases: list[tuple[dict[str, object], type[Exception], str]] = [
+        ({"expires_at": T0}, ValueError, "need 0 <= issued_at < expires_at"),
+        ({"issued_at": -1, "expires_at": 5}, ValueError, "need 0 <= issued_at < expires_at"),
+        ({"ref": True}, TypeError, "ref must be an int or a str"),
+        ({"ref": 1.5}, TypeError, "ref must be an int or a str"),
+        ({"ref": -1}, ValueError, "an integer ref must not be negative"),
+        ({"ref": ""}, ValueError, "a text ref must have 1 to 64 characters"),
+        ({"ref": "r" * 65}, ValueError, "a text ref must have 1 to 64 characters"),
+        (
+            {"ref": "11010519491231002X"},
+            ValueError,
+            "ref looks like a resident ID number; use an opaque reference",
+        ),
+        ({"colour": None}, ValueError, "a health code needs a colour"),
+        ({"kind": CodeKind.VENUE}, ValueError, "a venue code has no colour"),
+    ]
+    for changes, error, message in cases:
+        with pytest.raises(error) as err:
+            sign(**changes)
+        assert str(err.value) == message, changes
+    assert decode(sign(ref="r" * 64)).ref == "r" * 64
+    assert decode(sign(ref=0, issued_at=0, expires_at=1)).ref == 0
+    with pytest.raises(MalformedCodeError) as not_text:
+        decode(b"TC1:")  # type: ignore[arg-type]
+    assert str(not_text.value) == "not text"
+
+
+def test_a_generated_key_pair_is_consistent() -> None:
+    pair = generate_keypair()
+    assert pair.kid == hashlib.sha256(pair.public_raw).digest()[:8].hex()
+    for private in (pair.private_pem, pair.private_raw):
+        assert SigningKey.load(private).kid == pair.kid
+    assert pair.private_pem.startswith(b"-----BEGIN PRIVATE KEY-----")
+    assert len(pair.private_raw) == 32
+
+
+def test_a_private_key_of_another_algorithm_is_refused() -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    with pytest.raises(ValueError) as err:
+        SigningKey.load(pem)
+    assert str(err.value) == "not an Ed25519 private key"
+
+
+def test_a_code_seen_again_under_the_same_key_is_not_verified_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    from core import signing
+
+    calls: list[bytes] = []
+    real = signing._signature_ok
+
+    def counting(public_raw: bytes, signature: bytes, signed: bytes) -> bool:
+        calls.append(public_raw)
+        return real(public_raw, signature, signed)
+
+    monkeypatch.setattr(signing, "_signature_ok", counting)
+    signing.forget_seen()
+    code = sign_code(
+        SigningKey.load(PAIR.private_raw), kind=CodeKind.VENUE, ref="v-seen", issued_at=T0, expires_at=EXP
+    )
+    assert verify(code, KEYS, T0).ok and verify(code, KEYS, T0 + 1).ok
+    assert calls == [PAIR.public_raw]
+    signing.forget_seen()
+
+
+def test_the_shortest_envelopes_are_refused_by_their_length_and_not_text_by_its_type() -> None:
+    refused("TC1:" + base45(bytes([1, 1, 0, 0])), "unknown envelope version or too short")
+    refused(
+        envelope(b"\xa0"), "payload fields: expected keys 1, 2, 4, 5 and 3 on health codes"
+    )  # a 1-byte map
+    verdict = verify(12345, KEYS, T0)
+    assert (verdict.status, verdict.payload, verdict.detail) == (VerdictStatus.MALFORMED, None, "not text")

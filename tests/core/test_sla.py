@@ -27,7 +27,7 @@ def local(*args: int) -> dt.datetime:
 def test_wall_clock_deadline_is_opened_plus_sla_in_utc() -> None:
     due = deadline(local(2020, 2, 14, 16, 0), 24 * H)
     assert due == local(2020, 2, 15, 16, 0)
-    assert due.tzinfo == dt.UTC
+    assert due.tzinfo is dt.UTC  # `==` would also accept the process's local zone when that is UTC
 
 
 def test_working_hours_deadline_skips_evening_and_weekend() -> None:
@@ -274,3 +274,62 @@ def test_error_messages_name_the_problem() -> None:
 def test_a_zero_sla_is_due_at_once_even_outside_office_hours() -> None:
     assert deadline(local(2020, 2, 15, 22, 0), dt.timedelta(0), OFFICE) == local(2020, 2, 15, 22, 0)
     assert escalation_level(DUE, DUE + H, headquarters_after=dt.timedelta(0)) is EscalationLevel.HEADQUARTERS
+
+
+def test_a_calendar_in_a_zone_west_of_the_process_counts_its_own_local_days() -> None:
+    """Monday 16:00 in Los Angeles is already Tuesday in UTC and in Shanghai: the calendar's own zone decides."""
+    la = ZoneInfo("America/Los_Angeles")
+    cal = WorkingCalendar(tz="America/Los_Angeles")
+    opened = dt.datetime(2020, 2, 17, 16, 0, tzinfo=la)
+    due = deadline(opened, 2 * H, cal)
+    assert due == dt.datetime(2020, 2, 18, 9, 30, tzinfo=la)
+    assert due.tzinfo is dt.UTC
+    assert working_time_between(opened, dt.datetime(2020, 2, 18, 10, 0, tzinfo=la), cal) == 2.5 * H
+
+
+def test_a_working_deadline_is_given_in_utc() -> None:
+    assert deadline(local(2020, 2, 14, 16, 0), 4 * H, OFFICE).tzinfo is dt.UTC
+
+
+def test_a_calendar_may_go_a_whole_year_without_working_but_not_longer() -> None:
+    opened = local(2020, 1, 1, 10, 0)  # a working day already closed for this ticket at 17:30
+    day = opened.date()
+
+    def one_day_after(idle_days: int) -> WorkingCalendar:
+        return WorkingCalendar(
+            weekdays=frozenset(), extra_workdays=frozenset({day, day + dt.timedelta(days=idle_days + 1)})
+        )
+
+    # After the opening day's 7.5 h, 366 idle days, then a working day: found.
+    late = day + dt.timedelta(days=367)
+    assert deadline(opened, 8 * H, one_day_after(366)) == local(late.year, late.month, late.day, 9, 30)
+    with pytest.raises(ValueError) as err:
+        deadline(opened, 8 * H, one_day_after(367))
+    assert str(err.value) == "the working calendar has no working day within a year"
+    # A ticket opened on a day off starts counting idle days at once.
+    cal = WorkingCalendar(weekdays=frozenset(), extra_workdays=frozenset({day + dt.timedelta(days=366)}))
+    assert deadline(opened, H, cal) == local(2021, 1, 1, 10, 0)
+    with pytest.raises(ValueError):
+        deadline(
+            opened,
+            H,
+            WorkingCalendar(weekdays=frozenset(), extra_workdays=frozenset({day + dt.timedelta(days=367)})),
+        )
+
+
+def test_a_tzinfo_without_an_offset_is_not_aware() -> None:
+    class NoOffset(dt.tzinfo):
+        def utcoffset(self, when: dt.datetime | None) -> None:
+            return None
+
+    with pytest.raises(ValueError) as err:
+        deadline(dt.datetime(2020, 2, 14, 9, tzinfo=NoOffset()), H)
+    assert str(err.value) == "opened_at must be timezone-aware"
+
+
+def test_the_report_names_its_departments() -> None:
+    report = sla_report([ticket("tax", 0, 10, 1), ticket("finance", 0, 10, None)], local(2020, 3, 1, 0, 0))
+    assert [(key, value.department) for key, value in report.items()] == [
+        ("finance", "finance"),
+        ("tax", "tax"),
+    ]
