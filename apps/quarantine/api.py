@@ -369,10 +369,12 @@ def stays(
     status: ShortText = "",
     kind: ShortText = "",
     site: Id | None = None,
+    area: ShortText = "",
     page: PageNumber = 1,
     page_size: PageSize = 50,
 ) -> Any:
-    qs = selectors.stays_list(user=request.user, status=status, kind=kind, site_id=site)
+    """Stays in your jurisdiction; `area` is an area-code prefix of the stay's area (a district, a street)."""
+    qs = selectors.stays_list(user=request.user, status=status, kind=kind, site_id=site, area=area)
     return paginate(qs, page, page_size)
 
 

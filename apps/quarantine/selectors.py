@@ -81,9 +81,17 @@ def order_get(*, user: User, pk: int) -> QuarantineOrder:
 
 
 def stays_list(
-    *, user: User, status: str = "", kind: str = "", site_id: int | None = None, open_only: bool = False
+    *,
+    user: User,
+    status: str = "",
+    kind: str = "",
+    site_id: int | None = None,
+    open_only: bool = False,
+    area: str = "",
 ) -> QuerySet[Stay]:
     qs = Stay.objects.visible_to(user, QUARANTINE_VIEW)
+    if area:
+        qs = qs.filter(area__code__startswith=area)
     if status:
         qs = qs.filter(status=status)
     if open_only:
