@@ -24,6 +24,7 @@ from apps.common.apitypes import (
     NoteText,
     PageNumber,
     PageSize,
+    ShortText,
     Temperature,
     column_mapping,
 )
@@ -204,13 +205,18 @@ def _require_trust(request: AuthedRequest) -> None:
 
 @router.get("/travellers", response=Page[ArrivalTravellerOut])
 def travellers(
-    request: AuthedRequest, stage: str = "", page: PageNumber = 1, page_size: PageSize = 50
+    request: AuthedRequest,
+    stage: ShortText = "",
+    overdue: bool = False,
+    in_loop: bool = False,
+    area: ShortText = "",
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
 ) -> dict[str, Any]:
-    """Inbound travellers bound for or screened in your jurisdiction, overdue stages first."""
-    qs = selectors.travellers_visible(user=request.user).select_related("person")
-    if stage:
-        qs = qs.filter(stage=stage)
-    return paginate(qs.order_by("-overdue_level", "stage_due_at", "id"), page, page_size)
+    """Inbound travellers bound for or screened in your jurisdiction, overdue stages first; `overdue` keeps those
+    past their stage's deadline, `in_loop` those not yet closed, `area` a destination area-code prefix."""
+    qs = selectors.travellers_list(user=request.user, stage=stage, overdue=overdue, in_loop=in_loop, area=area)
+    return paginate(qs.select_related("person"), page, page_size)
 
 
 @router.post("/travellers", response={201: ArrivalTravellerOut})

@@ -16,6 +16,32 @@ def travellers_visible(*, user: User) -> QuerySet[Traveller]:
     return Traveller.objects.visible_to(user)
 
 
+def travellers_list(
+    *,
+    user: User,
+    stage: str = "",
+    overdue: bool = False,
+    in_loop: bool = False,
+    area: str = "",
+    now: dt.datetime | None = None,
+) -> QuerySet[Traveller]:
+    """The traveller list of the page, the API and the dashboard: one filter, so their counts agree.
+
+    `overdue`: the stage's deadline has passed (closed travellers excluded); `in_loop`: not yet closed; `area`: an
+    area-code prefix of the destination. Overdue stages first.
+    """
+    qs = travellers_visible(user=user)
+    if stage:
+        qs = qs.filter(stage=stage)
+    if overdue or in_loop:
+        qs = qs.exclude(stage=loop.Stage.CLOSED.value)
+    if overdue:
+        qs = qs.filter(stage_due_at__lt=now or timezone.now())
+    if area:
+        qs = qs.filter(destination_area__code__startswith=area)
+    return qs.order_by("-overdue_level", "stage_due_at", "id")
+
+
 def loop_board(
     *, user: User, now: dt.datetime | None = None, qs: QuerySet[Traveller] | None = None
 ) -> loop.Board:

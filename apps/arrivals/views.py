@@ -20,7 +20,7 @@ from apps.arrivals.manifests import TripInfo, manifest_import
 from apps.arrivals.models import DccSigner, ForeignTrustList, ManifestImport, Traveller, TravellerEvent
 from apps.common.apitypes import column_mapping
 from apps.common.errors import Forbidden, NotFound, ServiceError
-from apps.common.views import error_page, page_number
+from apps.common.views import error_page, one_page
 from core import arrivals_loop as loop
 from core import dcc
 
@@ -124,23 +124,21 @@ def traveller_list(request: HttpRequest) -> HttpResponse:
         _need(request, Perm.ARRIVAL_VIEW)
     except ServiceError as exc:
         return error_page(request, exc)
-    qs = selectors.travellers_visible(user=request.user).select_related("person")  # type: ignore[arg-type]
     stage = request.GET.get("stage", "")
-    if stage in Stage.values:
-        qs = qs.filter(stage=stage)
-    if request.GET.get("overdue"):
-        qs = qs.filter(stage_due_at__lt=timezone.now()).exclude(stage=Stage.CLOSED)
-    page = page_number(request)
-    rows = list(
-        qs.order_by("-overdue_level", "stage_due_at", "id")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1]
-    )
+    qs = selectors.travellers_list(
+        user=request.user,  # type: ignore[arg-type]
+        stage=stage if stage in Stage.values else "",
+        overdue=bool(request.GET.get("overdue")),
+        in_loop=bool(request.GET.get("in_loop")),
+        area=request.GET.get("area", "")[:12],
+    ).select_related("person")
+    rows, pager = one_page(request, qs, PAGE_SIZE)
     return render(
         request,
         "arrivals/list.html",
         {
-            "travellers": rows[:PAGE_SIZE],
-            "has_next": len(rows) > PAGE_SIZE,
-            "page": page,
+            "travellers": rows,
+            **pager,
             "stage": stage,
             "stages": Stage.choices,
             "now": timezone.now(),

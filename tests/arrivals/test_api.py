@@ -106,7 +106,8 @@ def test_port_staff_register_screen_with_a_certificate_and_the_traveller_is_clas
     )
     traveller = screened["traveller"]
     assert (
-        traveller["classification"]["rule"] == "abroad_14d_centralised" and traveller["handoff"] == "pending"
+        traveller["classification"]["rule"] == "abroad_14d_centralised"
+        and traveller["handoff"] == "sent"  # to the quarantine app
     )
     verdict = api.post(
         "/api/arrivals/dcc/verify", {"text": text[:-3] + "AAA"}, content_type="application/json"

@@ -128,6 +128,9 @@ def test_manifest_then_port_screening_with_an_eu_certificate_then_quarantine(
     assert page.locator("#dcc-verdict").get_attribute("data-verdict") == "valid"
     assert page.locator("#classification").get_attribute("data-rule") == "abroad_14d_centralised"
     traveller.refresh_from_db()
-    # Handed to quarantine: without the quarantine app the request waits on the traveller to be replayed.
-    assert traveller.handoff == "pending" and traveller.handoff_request["kind"] == "centralised"
+    # Handed to quarantine: a proposed centralised order for this arrival, waiting for an officer's decision.
+    from apps.quarantine.models import QuarantineOrder
+
+    order = QuarantineOrder.objects.get(pk=traveller.quarantine_order_id)
+    assert traveller.handoff == "sent" and (order.kind, order.source) == ("centralised", "arrival")
     assert page.locator("#handoff").inner_text().strip()
