@@ -407,10 +407,8 @@ def traveller_classify(
     traveller.save(update_fields=["classification"])
     if rule.outcome in ("centralised", "home"):
         # Quarantine picks its own policy in effect for the kind on the arrival day (its versions, not ours);
-        # the order's note names the classification rule that decided.
-        traveller = hand_to_quarantine(
-            traveller=traveller, kind=rule.outcome, actor=actor, note=f"{decision.version}:{rule.code}"
-        )
+        # the order's note says in words which classification rule decided (its code stays on the traveller).
+        traveller = hand_to_quarantine(traveller=traveller, kind=rule.outcome, actor=actor, note=rule.zh[:200])
     elif rule.outcome == "hospital":
         from apps.cases.choices import CaseStatus, Origin
         from apps.cases.services import case_report

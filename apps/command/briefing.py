@@ -246,7 +246,18 @@ def briefing_approve(
 
 
 def briefing_pdf(html: str) -> bytes:
-    """Print the briefing's page with headless Chromium (Debian's /usr/bin/chromium, Noto CJK fonts)."""
+    """Print the briefing's page with headless Chromium (Debian's /usr/bin/chromium, Noto CJK fonts).
+
+    Printed on a thread of its own: Playwright's synchronous API refuses to start where an asyncio loop runs
+    (an ASGI server, or a test process that drives a browser already), and a fresh thread has none.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_print_pdf, html).result()
+
+
+def _print_pdf(html: str) -> bytes:
     from django.conf import settings
     from playwright.sync_api import sync_playwright
 

@@ -52,7 +52,7 @@ def test_from_abroad_the_rule_is_named_and_a_centralised_order_is_asked_for(
     assert (order.person_id, order.source, order.source_ref, order.kind) == (
         traveller.person_id, "arrival", f"arrival:{traveller.pk}", "centralised"
     )
-    assert order.last_exposure == ARRIVED and "2020-02-default:abroad_14d_centralised" in order.note
+    assert order.last_exposure == ARRIVED and order.note == traveller.classification["zh"]
     # Classifying again asks for nothing new: the same exposure is one order.
     again = services.traveller_classify(actor=officer_a, traveller=traveller)
     assert again.handoff == Handoff.SENT and QuarantineOrder.objects.filter(person=traveller.person).count() == 1

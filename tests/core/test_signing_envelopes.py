@@ -159,7 +159,7 @@ def test_a_hand_built_envelope_is_accepted_so_the_refusals_below_are_meaningful(
             cbor_map(*health_fields()[:2], (uint(7), uint(0)), *health_fields()[3:]),
             "payload fields: expected keys 1, 2, 4, 5 and 3 on health codes",
         ),
-        (cbor_map((uint(1), uint(3)), *health_fields()[1:]), "payload: bad kind or times"),
+        (cbor_map((uint(1), uint(4)), *health_fields()[1:]), "payload: bad kind or times"),  # 1-3 are kinds
         (
             cbor_map(*health_fields()[:3], (uint(4), text("1583020800")), health_fields()[4]),
             "payload: bad kind or times",
@@ -184,7 +184,9 @@ def test_a_health_code_without_colour_and_a_venue_code_with_one_are_refused() ->
     venue_fields = [(uint(1), uint(2)), (uint(2), text("v-1")), (uint(4), uint(T0)), (uint(5), uint(EXP))]
     assert verify(envelope(cbor_map(*venue_fields), prefix="TV1:"), KEYS, T0).status is VerdictStatus.VALID
     with_colour = [*venue_fields[:2], (uint(3), uint(0)), *venue_fields[2:]]
-    refused(envelope(cbor_map(*with_colour), prefix="TV1:"), "payload: venue code with a colour")
+    refused(
+        envelope(cbor_map(*with_colour), prefix="TV1:"), "payload: a code other than a health code with a colour"
+    )
     without = [f for f in health_fields() if f[0] != uint(3)]
     refused(envelope(cbor_map(*without)), "payload: health code without a valid colour")
 
